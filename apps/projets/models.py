@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from moteur.modele import TypeProjet
+
+
+class TransitionInterdite(Exception):
+    """Changement de statut refusé ; le message est affichable tel quel."""
+
+
+class Porteur(models.Model):
+    """La structure qui signe les conventions avec les établissements et endosse la
+    responsabilité légale des élèves (communauté de communes, lycée, club d'entreprises…)."""
+
+    class Type(models.TextChoices):
+        COLLECTIVITE = "collectivite", "Collectivité (commune, communauté de communes…)"
+        LYCEE = "lycee", "Lycée"
+        CLUB = "club", "Club ou réseau d'entreprises"
+        ENTREPRISE = "entreprise", "Entreprise"
+        ASSOCIATION = "association", "Association"
+        PUBLIC = "public", "Administration ou établissement public"
+        AUTRE = "autre", "Autre"
+
+    nom = models.CharField("nom", max_length=200, unique=True)
+    type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.AUTRE)
+    representant = models.CharField("représentant signataire", max_length=200, blank=True)
+    adresse = models.CharField("adresse", max_length=300, blank=True)
+    commune = models.ForeignKey(
+        "territoires.Commune", verbose_name="commune", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    email = models.EmailField("courriel", blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    gestionnaires = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="gestionnaires", blank=True,
+        related_name="porteurs",
+    )
+    est_demo = models.BooleanField("donnée de démonstration", default=False)
+
+    class Meta:
+        verbose_name = "porteur de projet"
+        verbose_name_plural = "porteurs de projet"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class ProjetQuerySet(models.QuerySet):
+    def de_la_session(self, session):
+        return self.filter(session=session)
+
+    def publies(self):
+        return self.filter(statut=Projet.Statut.PUBLIE)
+
+    def visibles_par(self, utilisateur):
+        """Coordination : tout ; sinon les projets dont l'utilisateur gère le brouillon ou
+        le porteur de la convention."""
+        if utilisateur.est_coordinateur:
+            return self
+        ids = Projet.objects.filter(
+            models.Q(gestionnaires=utilisateur) | models.Q(porteur__gestionnaires=utilisateur)
+        ).values("pk")
+        return self.filter(pk__in=ids)
+
+    def avec_tout(self):
+        return self.select_related("porteur", "commune", "commune__epci",
+                                   "commune__departement").prefetch_related("structures")
+
+
+class Projet(models.Model):
+    """Un projet de stage collectif, construit en cinq étapes (zone, secteurs et
+    structures, porteur, programme, validation) puis publié sur la carte régionale."""
+
+    LIBELLES_TYPE = {
+        TypeProjet.MONO_SITE: "Mono-site, mono-entreprise",
+        TypeProjet.MULTI_SECTEURS: "Multisectoriel et multi-entreprises",
+        TypeProjet.MONO_SECTEUR: "Mono-secteur et multi-entreprises",
+        TypeProjet.BI_ENTREPRISES: "Bi-entreprises",
+    }
+
+    class Etape(models.IntegerChoices):
+        ZONE = 1, "1. Zone géographique"
+        SECTEURS = 2, "2. Secteurs et structures"
+        PORTEUR = 3, "3. Porteur de la convention"
+        PROGRAMME = 4, "4. Programme"
+        VALIDATION = 5, "5. Validation"
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", "Brouillon"
+        SOUMIS = "soumis", "Soumis à validation"
+        RENVOYE = "renvoye", "Renvoyé au porteur"
+        VALIDE = "valide", "Validé"
+        PUBLIE = "publie", "Publié sur la carte"
+
+    session = models.ForeignKey(
+        "campagnes.Session", verbose_name="session", on_delete=models.CASCADE,
+        related_name="projets",
+    )
+    identifiant = models.CharField("identifiant", max_length=64)
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=20, choices=[(t.value, l) for t, l in
+                                                           LIBELLES_TYPE.items()])
+    secteurs = models.CharField("secteurs (texte libre)", max_length=200, blank=True)
+    description = models.TextField("description", blank=True)
+    # Étape 1 : la zone (une commune ou un EPCI) et le point de rendez-vous.
+    commune = models.ForeignKey(
+        "territoires.Commune", verbose_name="commune du point de rendez-vous",
+        on_delete=models.PROTECT, related_name="projets",
+    )
+    epci = models.ForeignKey(
+        "territoires.Epci", verbose_name="EPCI de la zone", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="projets",
+    )
+    latitude = models.FloatField("latitude du point de rendez-vous")
+    longitude = models.FloatField("longitude du point de rendez-vous")
+    lieu_rendez_vous = models.CharField("lieu de rendez-vous", max_length=300, blank=True)
+    places = models.PositiveIntegerField("places")
+    # Étape 2 : les structures d'accueil.
+    structures = models.ManyToManyField(
+        "structures.StructureAccueil", verbose_name="structures d'accueil", blank=True,
+        related_name="projets",
+    )
+    # Étape 3 : le porteur de la convention.
+    porteur = models.ForeignKey(
+        Porteur, verbose_name="porteur", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="projets",
+    )
+    signature_par_structures = models.BooleanField(
+        "chaque structure d'accueil signe aussi la convention", default=False
+    )
+    # Étape 4 : programme, encadrement et outil pédagogique.
+    referent = models.CharField("référent du groupe", max_length=200, blank=True)
+    referent_telephone = models.CharField("téléphone du référent", max_length=30, blank=True)
+    outil_pedagogique = models.CharField("outil pédagogique", max_length=300, blank=True)
+    restitution_prevue = models.BooleanField("temps de restitution prévu", default=False)
+    journee_lancement = models.BooleanField("journée de lancement chez le porteur", default=False)
+    remarque = models.TextField("remarque", blank=True)
+    # Suivi du parcours.
+    etape = models.PositiveSmallIntegerField("étape atteinte", choices=Etape.choices,
+                                             default=Etape.ZONE)
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices,
+                              default=Statut.BROUILLON)
+    motif_renvoi = models.TextField("motif du renvoi", blank=True)
+    valide_le = models.DateTimeField("validé le", null=True, blank=True)
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="validé par", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    gestionnaires = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="gestionnaires du projet", blank=True,
+        related_name="projets_geres",
+        help_text="Comptes qui construisent le projet (avant même que le porteur soit choisi).",
+    )
+    est_demo = models.BooleanField("donnée de démonstration", default=False)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = ProjetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projet de stage collectif"
+        verbose_name_plural = "projets de stage collectif"
+        ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "identifiant"], name="projet_identifiant_unique",
+                violation_error_message="Cet identifiant de projet existe déjà dans la session.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(places__gte=1),
+                name="projet_places_positives",
+                violation_error_message="Un projet offre au moins une place.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=[t.value for t in TypeProjet]),
+                name="projet_type_valide",
+                violation_error_message="Type de projet inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(statut__in=["valide", "publie"])
+                | models.Q(porteur__isnull=False),
+                name="projet_valide_a_un_porteur",
+                violation_error_message="Un projet validé doit avoir un porteur de convention.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    # Transitions d'état : la seule façon de changer le statut.
+    def soumettre(self) -> None:
+        if self.statut not in (self.Statut.BROUILLON, self.Statut.RENVOYE):
+            raise TransitionInterdite("Seul un brouillon ou un projet renvoyé peut être soumis.")
+        self.statut = self.Statut.SOUMIS
+        self.etape = self.Etape.VALIDATION
+        self.save(update_fields=["statut", "etape", "modifie_le"])
+
+    def renvoyer(self, motif: str) -> None:
+        if self.statut != self.Statut.SOUMIS:
+            raise TransitionInterdite("Seul un projet soumis peut être renvoyé au porteur.")
+        if not motif.strip():
+            raise TransitionInterdite("Indiquez au porteur le motif du renvoi.")
+        self.statut = self.Statut.RENVOYE
+        self.motif_renvoi = motif
+        self.save(update_fields=["statut", "motif_renvoi", "modifie_le"])
+
+    def valider(self, par) -> None:
+        if self.statut != self.Statut.SOUMIS:
+            raise TransitionInterdite("Seul un projet soumis peut être validé.")
+        if self.porteur_id is None:
+            raise TransitionInterdite("Désignez d'abord le porteur de la convention.")
+        self.statut = self.Statut.VALIDE
+        self.valide_le = timezone.now()
+        self.valide_par = par
+        self.save(update_fields=["statut", "valide_le", "valide_par", "modifie_le"])
+
+    def publier(self) -> None:
+        if self.statut != self.Statut.VALIDE:
+            raise TransitionInterdite("Seul un projet validé peut être publié sur la carte.")
+        self.statut = self.Statut.PUBLIE
+        self.save(update_fields=["statut", "modifie_le"])
+
+    @property
+    def modifiable_par_porteur(self) -> bool:
+        return self.statut in (self.Statut.BROUILLON, self.Statut.RENVOYE)

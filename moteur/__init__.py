@@ -1,0 +1,1 @@
+"""Le moteur de Stages collectifs : Python pur, typé, sans Django."""
