@@ -1,0 +1,1 @@
+"""Sous-commandes de `stages-collectifs` fournies par l'app conventions."""
