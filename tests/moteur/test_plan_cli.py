@@ -20,8 +20,9 @@ def _lignes(chemin: Path) -> list[dict[str, str]]:
 @pytest.mark.parametrize("politique", ["stable", "optimal"])
 def test_plan_ecrit_un_plan_que_check_accepte(dossier_valide, tmp_path, politique, capsys):
     sortie = tmp_path / "plan"
-    assert main(["plan", str(dossier_valide), "--out", str(sortie), "--policy", politique,
-                 "-q"]) == 0
+    assert (
+        main(["plan", str(dossier_valide), "--out", str(sortie), "--policy", politique, "-q"]) == 0
+    )
     affectations = _lignes(sortie / "affectations.csv")
     assert [a["eleve_id"] for a in affectations] == [f"E{i:02d}" for i in range(1, 11)]
     assert all(a["projet_id"] and a["groupe"] for a in affectations)
@@ -37,13 +38,14 @@ def test_plan_ecrit_un_plan_que_check_accepte(dossier_valide, tmp_path, politiqu
 def test_plan_est_deterministe(dossier_valide, tmp_path):
     sorties = [tmp_path / "a", tmp_path / "b"]
     for sortie in sorties:
-        assert main(["plan", str(dossier_valide), "--out", str(sortie), "--seed", "7",
-                     "-q"]) == 0
+        assert main(["plan", str(dossier_valide), "--out", str(sortie), "--seed", "7", "-q"]) == 0
     for nom in ("affectations.csv", "planning.csv", "rapport.md"):
         assert (sorties[0] / nom).read_bytes() == (sorties[1] / nom).read_bytes(), nom
 
 
-def test_eleve_sans_structure_a_son_age_n_est_pas_place_et_le_rapport_le_dit(fabrique_dossier, tmp_path):
+def test_eleve_sans_structure_a_son_age_n_est_pas_place_et_le_rapport_le_dit(
+    fabrique_dossier, tmp_path
+):
     # S1 n'accueille que 2 élèves par jour, S2 (15 ans) seulement la 2e semaine : E06
     # (14 ans) ne peut aller qu'en S1 ; les autres de P1 ne tiennent pas tous.
     structures = (
