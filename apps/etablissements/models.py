@@ -19,7 +19,9 @@ class Etablissement(models.Model):
     uai = models.CharField("UAI", max_length=8, unique=True)
     nom = models.CharField("nom", max_length=200)
     commune = models.ForeignKey(
-        "territoires.Commune", verbose_name="commune", on_delete=models.PROTECT,
+        "territoires.Commune",
+        verbose_name="commune",
+        on_delete=models.PROTECT,
         related_name="etablissements",
     )
     latitude = models.FloatField("latitude")
@@ -28,7 +30,9 @@ class Etablissement(models.Model):
     chef_etablissement = models.CharField("chef d'établissement", max_length=200, blank=True)
     email = models.EmailField("courriel", blank=True)
     gestionnaires = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="gestionnaires", blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="gestionnaires",
+        blank=True,
         related_name="etablissements",
     )
     est_demo = models.BooleanField("donnée de démonstration", default=False)
@@ -69,18 +73,24 @@ class Eleve(models.Model):
         NON_RENSEIGNE = "", "Non renseigné"
 
     session = models.ForeignKey(
-        "campagnes.Session", verbose_name="session", on_delete=models.CASCADE,
+        "campagnes.Session",
+        verbose_name="session",
+        on_delete=models.CASCADE,
         related_name="eleves",
     )
     identifiant = models.CharField("identifiant pseudonyme", max_length=64)
     etablissement = models.ForeignKey(
-        Etablissement, verbose_name="établissement", on_delete=models.PROTECT,
+        Etablissement,
+        verbose_name="établissement",
+        on_delete=models.PROTECT,
         related_name="eleves",
     )
     date_naissance = models.DateField("date de naissance")
     genre = models.CharField("genre", max_length=1, choices=Genre.choices, blank=True)
     commune = models.ForeignKey(
-        "territoires.Commune", verbose_name="commune du domicile", on_delete=models.PROTECT,
+        "territoires.Commune",
+        verbose_name="commune du domicile",
+        on_delete=models.PROTECT,
         related_name="+",
     )
     latitude = models.FloatField("latitude du domicile")
@@ -98,7 +108,8 @@ class Eleve(models.Model):
         ordering = ["session", "ordre", "identifiant"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "identifiant"], name="eleve_identifiant_unique",
+                fields=["session", "identifiant"],
+                name="eleve_identifiant_unique",
                 violation_error_message="Cet identifiant d'élève existe déjà dans la session.",
             ),
             models.CheckConstraint(
@@ -109,7 +120,9 @@ class Eleve(models.Model):
             models.CheckConstraint(
                 condition=models.Q(domaines__regex=DOMAINES_REGEX),
                 name="eleve_domaines_valides",
-                violation_error_message="Les domaines sont des lettres ROME de A à N séparées par |.",
+                violation_error_message=(
+                    "Les domaines sont des lettres ROME de A à N séparées par |."
+                ),
             ),
         ]
 

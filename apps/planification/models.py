@@ -5,7 +5,9 @@ class Voeu(models.Model):
     """Un vœu d'élève : un projet et son rang (1 = le plus voulu)."""
 
     eleve = models.ForeignKey(
-        "etablissements.Eleve", verbose_name="élève", on_delete=models.CASCADE,
+        "etablissements.Eleve",
+        verbose_name="élève",
+        on_delete=models.CASCADE,
         related_name="voeux",
     )
     projet = models.ForeignKey(
@@ -18,11 +20,13 @@ class Voeu(models.Model):
         ordering = ["eleve", "rang"]
         constraints = [
             models.UniqueConstraint(
-                fields=["eleve", "rang"], name="voeu_rang_unique",
+                fields=["eleve", "rang"],
+                name="voeu_rang_unique",
                 violation_error_message="Cet élève a déjà un vœu à ce rang.",
             ),
             models.UniqueConstraint(
-                fields=["eleve", "projet"], name="voeu_projet_unique",
+                fields=["eleve", "projet"],
+                name="voeu_projet_unique",
                 violation_error_message="Cet élève a déjà demandé ce projet.",
             ),
             models.CheckConstraint(
@@ -49,7 +53,8 @@ class Groupe(models.Model):
         ordering = ["projet", "libelle"]
         constraints = [
             models.UniqueConstraint(
-                fields=["projet", "libelle"], name="groupe_libelle_unique",
+                fields=["projet", "libelle"],
+                name="groupe_libelle_unique",
                 violation_error_message="Ce libellé de groupe existe déjà dans le projet.",
             )
         ]
@@ -62,16 +67,26 @@ class Affectation(models.Model):
     """Le résultat de l'affectation pour un élève : un projet de ses vœux, ou aucun."""
 
     eleve = models.OneToOneField(
-        "etablissements.Eleve", verbose_name="élève", on_delete=models.CASCADE,
+        "etablissements.Eleve",
+        verbose_name="élève",
+        on_delete=models.CASCADE,
         related_name="affectation",
     )
     projet = models.ForeignKey(
-        "projets.Projet", verbose_name="projet", on_delete=models.PROTECT, null=True,
-        blank=True, related_name="affectations",
+        "projets.Projet",
+        verbose_name="projet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affectations",
     )
     rang = models.PositiveSmallIntegerField("rang du vœu", null=True, blank=True)
     groupe = models.ForeignKey(
-        Groupe, verbose_name="groupe", on_delete=models.SET_NULL, null=True, blank=True,
+        Groupe,
+        verbose_name="groupe",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="affectations",
     )
     raison = models.TextField("raison (si non placé)", blank=True)
@@ -84,7 +99,9 @@ class Affectation(models.Model):
                 condition=(models.Q(projet__isnull=True) & models.Q(rang__isnull=True))
                 | (models.Q(projet__isnull=False) & models.Q(rang__gte=1)),
                 name="affectation_rang_si_placee",
-                violation_error_message="Un élève placé a un rang de vœu ; un non placé n'en a pas.",
+                violation_error_message=(
+                    "Un élève placé a un rang de vœu ; un non placé n'en a pas."
+                ),
             )
         ]
 
@@ -100,7 +117,9 @@ class Creneau(models.Model):
     )
     date = models.DateField("date")
     structure = models.ForeignKey(
-        "structures.StructureAccueil", verbose_name="structure", on_delete=models.PROTECT,
+        "structures.StructureAccueil",
+        verbose_name="structure",
+        on_delete=models.PROTECT,
         related_name="creneaux",
     )
 
@@ -109,7 +128,8 @@ class Creneau(models.Model):
         ordering = ["groupe", "date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["groupe", "date"], name="creneau_un_par_jour",
+                fields=["groupe", "date"],
+                name="creneau_un_par_jour",
                 violation_error_message="Ce groupe a déjà une structure ce jour-là.",
             )
         ]
@@ -133,12 +153,13 @@ class Travail(models.Model):
         ECHEC = "echec", "Échec"
 
     session = models.ForeignKey(
-        "campagnes.Session", verbose_name="session", on_delete=models.CASCADE,
+        "campagnes.Session",
+        verbose_name="session",
+        on_delete=models.CASCADE,
         related_name="travaux",
     )
     type = models.CharField("type", max_length=20, choices=Type.choices)
-    etat = models.CharField("état", max_length=20, choices=Etat.choices,
-                            default=Etat.EN_ATTENTE)
+    etat = models.CharField("état", max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
     progression = models.FloatField("progression (0 à 1)", default=0.0)
     message = models.TextField("message", blank=True)
     rapport = models.TextField("rapport", blank=True)

@@ -27,13 +27,19 @@ class Porteur(models.Model):
     representant = models.CharField("représentant signataire", max_length=200, blank=True)
     adresse = models.CharField("adresse", max_length=300, blank=True)
     commune = models.ForeignKey(
-        "territoires.Commune", verbose_name="commune", on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "territoires.Commune",
+        verbose_name="commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     email = models.EmailField("courriel", blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     gestionnaires = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="gestionnaires", blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="gestionnaires",
+        blank=True,
         related_name="porteurs",
     )
     est_demo = models.BooleanField("donnée de démonstration", default=False)
@@ -65,8 +71,9 @@ class ProjetQuerySet(models.QuerySet):
         return self.filter(pk__in=ids)
 
     def avec_tout(self):
-        return self.select_related("porteur", "commune", "commune__epci",
-                                   "commune__departement").prefetch_related("structures")
+        return self.select_related(
+            "porteur", "commune", "commune__epci", "commune__departement"
+        ).prefetch_related("structures")
 
 
 class Projet(models.Model):
@@ -95,23 +102,32 @@ class Projet(models.Model):
         PUBLIE = "publie", "Publié sur la carte"
 
     session = models.ForeignKey(
-        "campagnes.Session", verbose_name="session", on_delete=models.CASCADE,
+        "campagnes.Session",
+        verbose_name="session",
+        on_delete=models.CASCADE,
         related_name="projets",
     )
     identifiant = models.CharField("identifiant", max_length=64)
     nom = models.CharField("nom", max_length=200)
-    type = models.CharField("type", max_length=20, choices=[(t.value, l) for t, l in
-                                                           LIBELLES_TYPE.items()])
+    type = models.CharField(
+        "type", max_length=20, choices=[(t.value, lib) for t, lib in LIBELLES_TYPE.items()]
+    )
     secteurs = models.CharField("secteurs (texte libre)", max_length=200, blank=True)
     description = models.TextField("description", blank=True)
     # Étape 1 : la zone (une commune ou un EPCI) et le point de rendez-vous.
     commune = models.ForeignKey(
-        "territoires.Commune", verbose_name="commune du point de rendez-vous",
-        on_delete=models.PROTECT, related_name="projets",
+        "territoires.Commune",
+        verbose_name="commune du point de rendez-vous",
+        on_delete=models.PROTECT,
+        related_name="projets",
     )
     epci = models.ForeignKey(
-        "territoires.Epci", verbose_name="EPCI de la zone", on_delete=models.PROTECT,
-        null=True, blank=True, related_name="projets",
+        "territoires.Epci",
+        verbose_name="EPCI de la zone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projets",
     )
     latitude = models.FloatField("latitude du point de rendez-vous")
     longitude = models.FloatField("longitude du point de rendez-vous")
@@ -119,12 +135,18 @@ class Projet(models.Model):
     places = models.PositiveIntegerField("places")
     # Étape 2 : les structures d'accueil.
     structures = models.ManyToManyField(
-        "structures.StructureAccueil", verbose_name="structures d'accueil", blank=True,
+        "structures.StructureAccueil",
+        verbose_name="structures d'accueil",
+        blank=True,
         related_name="projets",
     )
     # Étape 3 : le porteur de la convention.
     porteur = models.ForeignKey(
-        Porteur, verbose_name="porteur", on_delete=models.PROTECT, null=True, blank=True,
+        Porteur,
+        verbose_name="porteur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="projets",
     )
     signature_par_structures = models.BooleanField(
@@ -138,18 +160,26 @@ class Projet(models.Model):
     journee_lancement = models.BooleanField("journée de lancement chez le porteur", default=False)
     remarque = models.TextField("remarque", blank=True)
     # Suivi du parcours.
-    etape = models.PositiveSmallIntegerField("étape atteinte", choices=Etape.choices,
-                                             default=Etape.ZONE)
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices,
-                              default=Statut.BROUILLON)
+    etape = models.PositiveSmallIntegerField(
+        "étape atteinte", choices=Etape.choices, default=Etape.ZONE
+    )
+    statut = models.CharField(
+        "statut", max_length=20, choices=Statut.choices, default=Statut.BROUILLON
+    )
     motif_renvoi = models.TextField("motif du renvoi", blank=True)
     valide_le = models.DateTimeField("validé le", null=True, blank=True)
     valide_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="validé par", on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="validé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     gestionnaires = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="gestionnaires du projet", blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="gestionnaires du projet",
+        blank=True,
         related_name="projets_geres",
         help_text="Comptes qui construisent le projet (avant même que le porteur soit choisi).",
     )
@@ -165,7 +195,8 @@ class Projet(models.Model):
         ordering = ["nom"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "identifiant"], name="projet_identifiant_unique",
+                fields=["session", "identifiant"],
+                name="projet_identifiant_unique",
                 violation_error_message="Cet identifiant de projet existe déjà dans la session.",
             ),
             models.CheckConstraint(

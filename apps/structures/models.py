@@ -21,7 +21,9 @@ class StructureAccueil(models.Model):
     qu'elle offre pour la session : jours, élèves par jour, âge minimum, horaires, tuteur."""
 
     session = models.ForeignKey(
-        "campagnes.Session", verbose_name="session", on_delete=models.CASCADE,
+        "campagnes.Session",
+        verbose_name="session",
+        on_delete=models.CASCADE,
         related_name="structures",
     )
     identifiant = models.CharField("identifiant", max_length=64)
@@ -29,15 +31,18 @@ class StructureAccueil(models.Model):
     siret = models.CharField("SIRET", max_length=14, blank=True)
     domaines = models.CharField("domaines ROME", max_length=40)
     commune = models.ForeignKey(
-        "territoires.Commune", verbose_name="commune", on_delete=models.PROTECT,
+        "territoires.Commune",
+        verbose_name="commune",
+        on_delete=models.PROTECT,
         related_name="structures",
     )
     adresse = models.CharField("adresse", max_length=300, blank=True)
     latitude = models.FloatField("latitude")
     longitude = models.FloatField("longitude")
     accueil_max = models.PositiveIntegerField("élèves accueillis par jour (maximum)")
-    jours = models.JSONField("jours d'accueil (vide = tous les jours ouvrés)", default=list,
-                             blank=True)
+    jours = models.JSONField(
+        "jours d'accueil (vide = tous les jours ouvrés)", default=list, blank=True
+    )
     jours_max = models.PositiveIntegerField("nombre maximum de jours", null=True, blank=True)
     age_min = models.PositiveIntegerField("âge minimum", default=14)
     heure_debut = models.TimeField("heure de début", default=time(9, 0))
@@ -50,11 +55,14 @@ class StructureAccueil(models.Model):
     consignes_securite = models.TextField("consignes de sécurité", blank=True)
     activite_pedagogique = models.TextField("activité pédagogique proposée", blank=True)
     observation_seulement = models.BooleanField(
-        "observation seulement (santé, risques)", default=False,
+        "observation seulement (santé, risques)",
+        default=False,
         help_text="Les élèves observent sans participer aux actes (secteur santé notamment).",
     )
     gestionnaires = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="gestionnaires", blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="gestionnaires",
+        blank=True,
         related_name="structures",
     )
     est_demo = models.BooleanField("donnée de démonstration", default=False)
@@ -67,7 +75,8 @@ class StructureAccueil(models.Model):
         ordering = ["nom"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "identifiant"], name="structure_identifiant_unique",
+                fields=["session", "identifiant"],
+                name="structure_identifiant_unique",
                 violation_error_message="Cet identifiant de structure existe déjà dans la session.",
             ),
             models.CheckConstraint(

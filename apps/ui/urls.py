@@ -1,7 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from apps.ui import champs, views
 
 app_name = "ui"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="ui/base.html"), name="accueil"),
+    path("", views.accueil, name="accueil"),
+    path("communes/suggestions/", champs.suggestions_communes, name="communes"),
 ]

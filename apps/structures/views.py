@@ -1,0 +1,96 @@
+"""Espace des structures d'accueil : leur fiche (trois minutes) et « qui vient quel jour »."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from apps.comptes.acces import objet_ou_404, structure_requise
+from apps.planification.models import Creneau
+from apps.structures.forms import FicheStructureForm
+from apps.structures.models import StructureAccueil
+from moteur import vigilance as v
+from moteur.modele import Point
+
+
+def _structure_accessible(request: HttpRequest, pk: int) -> StructureAccueil:
+    """La fiche si le compte la gère (coordination : toutes), sinon 404."""
+    structures = StructureAccueil.objects.gerees_par(request.user).select_related(
+        "session", "commune"
+    )
+    return objet_ou_404(structures, pk)
+
+
+@structure_requise
+@require_GET
+def mes_structures(request: HttpRequest) -> HttpResponse:
+    structures = (
+        StructureAccueil.objects.gerees_par(request.user)
+        .select_related("commune", "session")
+        .annotate(nb_projets=Count("projets", distinct=True))
+        .order_by("nom")
+    )
+    if not request.user.est_coordinateur and len(structures) == 1:
+        return redirect("structures:fiche", pk=structures[0].pk)
+    return render(request, "structures/liste.html", {"structures": structures})
+
+
+def _verdict_horaires(structure: StructureAccueil) -> v.Verdict:
+    site = v.SiteVigilance(
+        id=str(structure.pk),
+        nom=structure.nom,
+        point=Point(0, 0),
+        accueil_max=structure.accueil_max,
+        heure_debut=structure.heure_debut,
+        heure_fin=structure.heure_fin,
+        pause_minutes=structure.pause_minutes,
+    )
+    return v.horaires_site(site, v.AGE_SECONDE_PAR_DEFAUT)
+
+
+@structure_requise
+def fiche(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = _structure_accessible(request, pk)
+    form = FicheStructureForm(
+        request.POST or None, instance=structure, jours_ouvres=structure.session.jours_ouvres
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Fiche enregistrée. Merci !")
+        return redirect("structures:fiche", pk=structure.pk)
+    return render(
+        request,
+        "structures/fiche.html",
+        {
+            "structure": structure,
+            "form": form,
+            "horaires": _verdict_horaires(structure),
+            "projets": structure.projets.select_related("porteur").order_by("nom"),
+        },
+    )
+
+
+@structure_requise
+@require_GET
+def qui_vient(request: HttpRequest, pk: int) -> HttpResponse:
+    """Jour par jour : quels groupes (de quel projet) et combien d'élèves."""
+    structure = _structure_accessible(request, pk)
+    creneaux = (
+        Creneau.objects.filter(structure=structure)
+        .select_related("groupe__projet")
+        .annotate(effectif=Count("groupe__affectations"))
+        .order_by("date", "groupe__projet__nom", "groupe__libelle")
+    )
+    par_jour: dict = defaultdict(list)
+    for creneau in creneaux:
+        par_jour[creneau.date].append(creneau)
+    jours = [
+        (jour, par_jour.get(jour, []), sum(c.effectif for c in par_jour.get(jour, [])))
+        for jour in structure.session.jours_ouvres
+    ]
+    return render(request, "structures/qui_vient.html", {"structure": structure, "jours": jours})

@@ -1,0 +1,1 @@
+"""Les sous-commandes de l'interface web (`serve`) de `stages-collectifs`."""

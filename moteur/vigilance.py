@@ -1,0 +1,479 @@
+"""Points de vigilance d'un projet, calculés à partir des données (jamais cochés à la main).
+
+Un point par fonction ; chacune renvoie un `Verdict(etat, raison)` où `etat` vaut « ok »,
+« alerte » (à regarder, n'empêche pas la validation) ou « bloquant » (la coordination ne
+peut pas valider tant qu'il échoue) et `raison` est une phrase en français pour le porteur.
+
+Règles du droit du travail des mineurs (Code du travail, art. L3162-1 et suivants), appliquées
+aux horaires quotidiens de chaque structure :
+- temps de travail effectif : 7 h par jour avant 16 ans, 8 h à partir de 16 ans ;
+- 35 h par semaine, 30 h avant 15 ans (stage d'observation) ;
+- une pause d'au moins 30 minutes dès que la journée dépasse 4 h 30 ;
+- présence seulement entre 6 h et 20 h avant 16 ans, entre 6 h et 22 h à partir de 16 ans.
+
+Module pur : aucune dépendance à Django ; l'adaptateur `apps/projets/vigilance.py` construit
+un `ProjetVigilance` depuis les modèles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from itertools import combinations, pairwise
+from typing import NamedTuple
+
+from moteur.distances import (
+    PORTEE_MARCHE_KM,
+    haversine_km,
+    minutes_a_pied,
+    minutes_en_transport,
+)
+from moteur.modele import Point
+
+DOMAINE_SANTE = "J"
+AGE_SECONDE_PAR_DEFAUT = 15  # âge supposé du plus jeune élève tant qu'aucun n'est affecté
+PAUSE_MIN_MINUTES = 30
+SEUIL_PAUSE_MINUTES = 4 * 60 + 30
+
+
+class Etat(StrEnum):
+    OK = "ok"
+    ALERTE = "alerte"
+    BLOQUANT = "bloquant"
+
+
+_GRAVITE = {Etat.OK: 0, Etat.ALERTE: 1, Etat.BLOQUANT: 2}
+
+
+class Verdict(NamedTuple):
+    etat: Etat
+    raison: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteVigilance:
+    """Ce que la vigilance doit savoir d'une structure d'accueil."""
+
+    id: str
+    nom: str
+    point: Point
+    accueil_max: int
+    heure_debut: time = time(9, 0)
+    heure_fin: time = time(16, 30)
+    pause_minutes: int = 60
+    age_min: int = 14
+    domaines: tuple[str, ...] = ()
+    observation_seulement: bool = False
+    jours: tuple[date, ...] = ()  # vide : tous les jours ouvrés
+
+    @property
+    def minutes_presence(self) -> int:
+        return _minutes(self.heure_fin) - _minutes(self.heure_debut)
+
+    @property
+    def minutes_travail(self) -> int:
+        return max(0, self.minutes_presence - self.pause_minutes)
+
+    def ouverte_le(self, jour: date) -> bool:
+        return not self.jours or jour in self.jours
+
+
+@dataclass(frozen=True, slots=True)
+class Creneau:
+    groupe: str
+    jour: date
+    site_id: str
+
+
+@dataclass(slots=True)
+class ProjetVigilance:
+    nom: str
+    rendez_vous: Point
+    places: int
+    sites: tuple[SiteVigilance, ...]
+    distance_max_km: float = 25.0
+    jours_ouvres: tuple[date, ...] = ()
+    porteur: str = ""
+    referent: str = ""
+    referent_telephone: str = ""
+    outil_pedagogique: str = ""
+    restitution_prevue: bool = False
+    groupes: dict[str, int] = field(default_factory=dict)  # libellé → nombre d'élèves
+    creneaux: tuple[Creneau, ...] = ()
+    ages_eleves: tuple[int, ...] = ()  # âge au premier jour des élèves affectés
+
+    @property
+    def age_plus_jeune(self) -> int:
+        return min(self.ages_eleves) if self.ages_eleves else AGE_SECONDE_PAR_DEFAUT
+
+
+@dataclass(frozen=True, slots=True)
+class PointVigilance:
+    code: str
+    titre: str
+    verdict: Verdict
+
+    @property
+    def etat(self) -> Etat:
+        return self.verdict.etat
+
+    @property
+    def raison(self) -> str:
+        return self.verdict.raison
+
+
+# --- Outils ---------------------------------------------------------------------------
+
+
+def _minutes(heure: time) -> int:
+    return heure.hour * 60 + heure.minute
+
+
+def duree_fr(minutes: float) -> str:
+    """« 7 h », « 4 h 30 », « 25 min »."""
+    total = round(minutes)
+    heures, reste = divmod(total, 60)
+    if heures == 0:
+        return f"{reste} min"
+    return f"{heures} h" if reste == 0 else f"{heures} h {reste:02d}"
+
+
+def km_fr(distance: float) -> str:
+    return f"{distance:.1f}".replace(".", ",") + " km"
+
+
+def heure_fr(heure: time) -> str:
+    return f"{heure.hour} h" if heure.minute == 0 else f"{heure.hour} h {heure.minute:02d}"
+
+
+def pire(verdicts: Iterable[Verdict]) -> Etat:
+    return max((v.etat for v in verdicts), key=_GRAVITE.__getitem__, default=Etat.OK)
+
+
+def combiner(verdicts: Sequence[Verdict], si_ok: str) -> Verdict:
+    """Le pire état ; les raisons des verdicts non « ok » (ou `si_ok` si tout va bien)."""
+    problemes = [v.raison for v in verdicts if v.etat != Etat.OK]
+    if not problemes:
+        return Verdict(Etat.OK, si_ok)
+    return Verdict(pire(verdicts), " ".join(problemes))
+
+
+def trajet_fr(distance: float) -> str:
+    return (
+        f"{km_fr(distance)} (≈ {duree_fr(minutes_a_pied(distance))} à pied, "
+        f"≈ {duree_fr(minutes_en_transport(distance))} en transport)"
+    )
+
+
+# --- Mobilité -------------------------------------------------------------------------
+
+
+def _sequences(projet: ProjetVigilance) -> list[list[str]]:
+    """Suite des sites de chaque groupe, jour après jour."""
+    par_groupe: dict[str, list[Creneau]] = defaultdict(list)
+    for creneau in projet.creneaux:
+        par_groupe[creneau.groupe].append(creneau)
+    return [
+        [c.site_id for c in sorted(creneaux, key=lambda c: c.jour)]
+        for _, creneaux in sorted(par_groupe.items())
+    ]
+
+
+def plus_grand_saut(projet: ProjetVigilance) -> tuple[float, str, str] | None:
+    """Plus grande distance entre deux sites consécutifs d'un groupe (ou, sans programme,
+    entre deux sites quelconques du projet)."""
+    sites = {s.id: s for s in projet.sites}
+    paires: set[tuple[str, str]] = set()
+    sequences = _sequences(projet)
+    if sequences:
+        for suite in sequences:
+            paires.update((a, b) for a, b in pairwise(suite) if a != b)
+    else:
+        paires.update(combinations(sorted(sites), 2))
+    mesures = [
+        (haversine_km(sites[a].point, sites[b].point), sites[a].nom, sites[b].nom)
+        for a, b in paires
+        if a in sites and b in sites
+    ]
+    return max(mesures, default=None)
+
+
+def plus_loin_du_rendez_vous(projet: ProjetVigilance) -> tuple[float, str] | None:
+    mesures = [(haversine_km(projet.rendez_vous, s.point), s.nom) for s in projet.sites]
+    return max(mesures, default=None)
+
+
+def mobilite(projet: ProjetVigilance) -> Verdict:
+    """Distances entre sites consécutifs et depuis le point de rendez-vous : alerte au-delà
+    de la marche, bloquant au-delà de `distance_max_km`."""
+    if not projet.sites:
+        return Verdict(
+            Etat.ALERTE, "Aucune structure d'accueil : la mobilité ne peut être évaluée."
+        )
+    mesures: list[tuple[float, str]] = []
+    depuis_rdv = plus_loin_du_rendez_vous(projet)
+    if depuis_rdv:
+        mesures.append((depuis_rdv[0], f"du point de rendez-vous à {depuis_rdv[1]}"))
+    saut = plus_grand_saut(projet)
+    if saut:
+        mesures.append((saut[0], f"entre {saut[1]} et {saut[2]}"))
+    distance, libelle = max(mesures)
+    detail = f"Plus grand trajet : {trajet_fr(distance)}, {libelle}."
+    if distance > projet.distance_max_km:
+        return Verdict(
+            Etat.BLOQUANT,
+            f"{detail} C'est au-delà de la distance maximale de la session "
+            f"({km_fr(projet.distance_max_km)}) : rapprochez les structures.",
+        )
+    if distance > PORTEE_MARCHE_KM:
+        return Verdict(
+            Etat.ALERTE,
+            f"{detail} Au-delà de {km_fr(PORTEE_MARCHE_KM)}, prévoyez un transport "
+            "collectif (voir avec la communauté de communes).",
+        )
+    return Verdict(Etat.OK, f"{detail} Tout se fait à pied.")
+
+
+# --- Sécurité et droit des mineurs ------------------------------------------------------
+
+
+def limite_quotidienne_minutes(age: int) -> int:
+    return 7 * 60 if age < 16 else 8 * 60
+
+
+def limite_hebdomadaire_minutes(age: int) -> int:
+    return 30 * 60 if age < 15 else 35 * 60
+
+
+def plage_presence(age: int) -> tuple[time, time]:
+    return (time(6, 0), time(20, 0)) if age < 16 else (time(6, 0), time(22, 0))
+
+
+def horaires_site(site: SiteVigilance, age: int) -> Verdict:
+    """Une journée type de la structure contre le droit des mineurs, pour un élève de `age`."""
+    problemes: list[str] = []
+    travail = site.minutes_travail
+    limite = limite_quotidienne_minutes(age)
+    if travail > limite:
+        problemes.append(
+            f"{duree_fr(travail)} de présence effective par jour, au-delà de "
+            f"{duree_fr(limite)} à {age} ans."
+        )
+    if site.minutes_presence > SEUIL_PAUSE_MINUTES and site.pause_minutes < PAUSE_MIN_MINUTES:
+        problemes.append(
+            f"journée de {duree_fr(site.minutes_presence)} avec {duree_fr(site.pause_minutes)} "
+            f"de pause : il faut {PAUSE_MIN_MINUTES} min de pause après 4 h 30."
+        )
+    debut, fin = plage_presence(age)
+    if site.heure_debut < debut or site.heure_fin > fin:
+        problemes.append(
+            f"horaires {heure_fr(site.heure_debut)} – {heure_fr(site.heure_fin)} hors de la "
+            f"plage autorisée à {age} ans ({heure_fr(debut)} – {heure_fr(fin)})."
+        )
+    if not problemes:
+        return Verdict(Etat.OK, f"{site.nom} : horaires conformes.")
+    return Verdict(Etat.BLOQUANT, f"{site.nom} : " + " ; ".join(problemes))
+
+
+def semaines(projet: ProjetVigilance) -> dict[tuple[str, int, int], int]:
+    """Minutes de présence effective par (groupe, année, semaine ISO) d'après le programme."""
+    sites = {s.id: s for s in projet.sites}
+    total: dict[tuple[str, int, int], int] = defaultdict(int)
+    for creneau in projet.creneaux:
+        site = sites.get(creneau.site_id)
+        if site is not None:
+            annee, semaine, _ = creneau.jour.isocalendar()
+            total[(creneau.groupe, annee, semaine)] += site.minutes_travail
+    return total
+
+
+def duree_hebdomadaire(projet: ProjetVigilance) -> Verdict:
+    age = projet.age_plus_jeune
+    limite = limite_hebdomadaire_minutes(age)
+    par_semaine = semaines(projet)
+    if par_semaine:
+        (groupe, _, semaine), minutes = max(par_semaine.items(), key=lambda e: e[1])
+        contexte = f"le groupe {groupe}, semaine {semaine}"
+    else:  # sans programme : la journée la plus longue, cinq jours de suite
+        minutes = 5 * max((s.minutes_travail for s in projet.sites), default=0)
+        contexte = "cinq journées de la structure la plus longue"
+    if minutes > limite:
+        return Verdict(
+            Etat.BLOQUANT,
+            f"{duree_fr(minutes)} sur une semaine ({contexte}), au-delà de "
+            f"{duree_fr(limite)} à {age} ans.",
+        )
+    return Verdict(Etat.OK, f"Au plus {duree_fr(minutes)} par semaine ({contexte}).")
+
+
+def age_minimum(projet: ProjetVigilance) -> Verdict:
+    age = projet.age_plus_jeune
+    trop_jeunes = [s for s in projet.sites if s.age_min > age]
+    if not trop_jeunes:
+        return Verdict(Etat.OK, "Âge minimum des structures compatible avec les élèves.")
+    noms = ", ".join(f"{s.nom} ({s.age_min} ans)" for s in trop_jeunes)
+    if projet.ages_eleves:
+        return Verdict(
+            Etat.BLOQUANT, f"Âge minimum supérieur au plus jeune élève ({age} ans) : {noms}."
+        )
+    return Verdict(
+        Etat.ALERTE,
+        f"Âge minimum supérieur à {age} ans, âge courant en seconde : {noms}.",
+    )
+
+
+def sante_observation(projet: ProjetVigilance) -> Verdict:
+    sans_observation = [
+        s.nom for s in projet.sites if DOMAINE_SANTE in s.domaines and not s.observation_seulement
+    ]
+    if sans_observation:
+        return Verdict(
+            Etat.BLOQUANT,
+            "Structures de santé où les élèves doivent seulement observer (à cocher dans leur "
+            f"fiche) : {', '.join(sans_observation)}.",
+        )
+    return Verdict(Etat.OK, "Secteur santé limité à l'observation.")
+
+
+def securite(projet: ProjetVigilance) -> Verdict:
+    """Sécurité et droit des mineurs : horaires de chaque structure, semaine, âge, santé."""
+    age = projet.age_plus_jeune
+    verdicts = [horaires_site(s, age) for s in projet.sites]
+    verdicts += [duree_hebdomadaire(projet), age_minimum(projet), sante_observation(projet)]
+    base = "d'après les élèves affectés" if projet.ages_eleves else "en supposant 15 ans"
+    return combiner(verdicts, f"Horaires, âge minimum et santé conformes ({base}).")
+
+
+# --- Pédagogie, capacité, porteur, référent ------------------------------------------------
+
+
+def outil_pedagogique(projet: ProjetVigilance) -> Verdict:
+    outil = projet.outil_pedagogique.strip()
+    if outil and projet.restitution_prevue:
+        return Verdict(Etat.OK, f"Outil pédagogique : {outil}, avec un temps de restitution.")
+    if outil:
+        return Verdict(
+            Etat.ALERTE, f"Outil pédagogique : {outil}, mais aucun temps de restitution prévu."
+        )
+    return Verdict(
+        Etat.ALERTE,
+        "Aucun outil pédagogique (fortement recommandé : élève reporter, production écrite "
+        "ou visuelle, film de 2 minutes) ni temps de restitution.",
+    )
+
+
+def occupation(projet: ProjetVigilance) -> dict[tuple[date, str], int]:
+    """Élèves présents par (jour, structure) d'après le programme."""
+    presents: dict[tuple[date, str], int] = defaultdict(int)
+    for creneau in projet.creneaux:
+        presents[(creneau.jour, creneau.site_id)] += projet.groupes.get(creneau.groupe, 0)
+    return presents
+
+
+def verifier_case(
+    site: SiteVigilance, jour: date, presents: int, age: int | None = None
+) -> Verdict:
+    """Une case de la grille : la structure est-elle ouverte, assez grande, et accepte-t-elle
+    l'âge du plus jeune élève du groupe ?"""
+    problemes = []
+    if not site.ouverte_le(jour):
+        problemes.append(f"{site.nom} n'accueille pas le {jour:%d/%m}.")
+    if presents > site.accueil_max:
+        problemes.append(f"{presents} élèves pour {site.accueil_max} places chez {site.nom}.")
+    if age is not None and site.age_min > age:
+        problemes.append(f"{site.nom} n'accueille qu'à partir de {site.age_min} ans.")
+    if problemes:
+        return Verdict(Etat.BLOQUANT, " ".join(problemes))
+    return Verdict(Etat.OK, f"{site.nom} : {presents}/{site.accueil_max} élèves.")
+
+
+def _capacite_sans_programme(projet: ProjetVigilance) -> Verdict:
+    par_jour = sum(s.accueil_max for s in projet.sites)
+    plus_petite = min(s.accueil_max for s in projet.sites)
+    if par_jour < projet.places:
+        return Verdict(
+            Etat.BLOQUANT,
+            f"{projet.places} places mais les structures n'accueillent que {par_jour} élèves "
+            "par jour au total : recrutez d'autres structures ou réduisez les places.",
+        )
+    if plus_petite < projet.places and len(projet.sites) > 1:
+        return Verdict(
+            Etat.ALERTE,
+            f"{projet.places} élèves et une structure qui n'en prend que {plus_petite} : "
+            "il faudra des groupes d'au plus cette taille (programme à établir).",
+        )
+    return Verdict(Etat.OK, f"{par_jour} élèves par jour au total pour {projet.places} places.")
+
+
+def capacite(projet: ProjetVigilance) -> Verdict:
+    """Tailles de groupes contre capacités : « 10 élèves, des structures qui en prennent 5 »."""
+    if not projet.sites:
+        return Verdict(Etat.BLOQUANT, "Aucune structure d'accueil.")
+    if not projet.creneaux:
+        return _capacite_sans_programme(projet)
+    sites = {s.id: s for s in projet.sites}
+    verdicts = [
+        verifier_case(sites[sid], jour, presents)
+        for (jour, sid), presents in sorted(occupation(projet).items())
+        if sid in sites
+    ]
+    trous = _jours_sans_structure(projet)
+    if trous:
+        verdicts.append(Verdict(Etat.ALERTE, trous))
+    eleves = sum(projet.groupes.values())
+    return combiner(
+        verdicts, f"{len(projet.groupes)} groupes, {eleves} élèves : chaque structure suffit."
+    )
+
+
+def _jours_sans_structure(projet: ProjetVigilance) -> str:
+    occupes = {(c.groupe, c.jour) for c in projet.creneaux}
+    manquants = [
+        f"{groupe} le {jour:%d/%m}"
+        for groupe in sorted(projet.groupes)
+        for jour in projet.jours_ouvres
+        if (groupe, jour) not in occupes
+    ]
+    if not manquants:
+        return ""
+    suite = "…" if len(manquants) > 5 else ""
+    return f"Jours sans structure : {', '.join(manquants[:5])}{suite}."
+
+
+def porteur(projet: ProjetVigilance) -> Verdict:
+    if projet.porteur.strip():
+        return Verdict(Etat.OK, f"Porteur de la convention : {projet.porteur}.")
+    return Verdict(
+        Etat.BLOQUANT,
+        "Aucun porteur désigné : c'est lui qui signe la convention avec chaque établissement "
+        "et endosse la responsabilité légale des élèves.",
+    )
+
+
+def referent(projet: ProjetVigilance) -> Verdict:
+    if not projet.referent.strip():
+        return Verdict(Etat.BLOQUANT, "Aucun référent nommé pour le groupe.")
+    if not projet.referent_telephone.strip():
+        return Verdict(Etat.ALERTE, f"Référent : {projet.referent}, sans téléphone.")
+    return Verdict(Etat.OK, f"Référent : {projet.referent} ({projet.referent_telephone}).")
+
+
+POINTS = (
+    ("mobilite", "Mobilité des jeunes", mobilite),
+    ("securite", "Sécurité et droit des mineurs", securite),
+    ("pedagogie", "Outil pédagogique et restitution", outil_pedagogique),
+    ("capacite", "Capacité d'accueil", capacite),
+    ("porteur", "Portage de la convention", porteur),
+    ("referent", "Encadrement : référent nommé", referent),
+)
+
+
+def evaluer(projet: ProjetVigilance) -> list[PointVigilance]:
+    return [PointVigilance(code, titre, fonction(projet)) for code, titre, fonction in POINTS]
+
+
+def bloquants(points: Iterable[PointVigilance]) -> list[PointVigilance]:
+    return [p for p in points if p.etat == Etat.BLOQUANT]
