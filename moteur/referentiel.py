@@ -11,6 +11,7 @@ intérieur de son contour (jamais hors de la commune, contrairement au centroïd
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import lzma
 import os
@@ -136,8 +137,16 @@ def _ecrire_cache(chemin: Path, communes: list[CommuneRef]) -> None:
         ecrivain = csv.writer(fichier, delimiter="\t")
         for c in communes:
             ecrivain.writerow(
-                [c.code, c.nom, c.type, c.departement, c.epci, c.population,
-                 f"{c.point.latitude:.6f}", f"{c.point.longitude:.6f}"]
+                [
+                    c.code,
+                    c.nom,
+                    c.type,
+                    c.departement,
+                    c.epci,
+                    c.population,
+                    f"{c.point.latitude:.6f}",
+                    f"{c.point.longitude:.6f}",
+                ]
             )
     os.replace(temporaire, chemin)
 
@@ -158,10 +167,9 @@ def communes() -> dict[str, CommuneRef]:
         liste = _lire_cache(chemin)
     except (OSError, ValueError):
         liste = extraire_communes()
-        try:
+        # Cache en lecture seule : on relira les données à chaque processus.
+        with contextlib.suppress(OSError):
             _ecrire_cache(chemin, liste)
-        except OSError:
-            pass  # cache en lecture seule : on relira les données à chaque processus
     return {c.code: c for c in liste}
 
 
