@@ -26,8 +26,9 @@ class Session(models.Model):
     date_fin = models.DateField("dernier jour")
     jours_feries = models.JSONField("jours fériés", default=list, blank=True)
     distance_max_km = models.FloatField("distance maximale (km)", default=25.0)
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices,
-                              default=Statut.PREPARATION)
+    statut = models.CharField(
+        "statut", max_length=20, choices=Statut.choices, default=Statut.PREPARATION
+    )
     est_active = models.BooleanField("session en cours", default=True)
     est_demo = models.BooleanField("données de démonstration", default=False)
 

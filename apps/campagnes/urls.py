@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.campagnes import views
 
 app_name = "campagnes"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.liste, name="liste"),
+    path("ouvrir/", views.ouvrir, name="ouvrir"),
+    path("<int:pk>/", views.configurer, name="configurer"),
+]

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.planification import views
 
 app_name = "planification"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.travaux, name="travaux"),
+    path("lancer/", views.lancer, name="lancer"),
+    path("travaux/<int:pk>/", views.travail, name="travail"),
+    path("resultats/", views.resultats, name="resultats"),
+    path("publier/", views.publier, name="publier"),
+]

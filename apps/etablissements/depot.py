@@ -1,0 +1,284 @@
+"""Dépôt par un établissement de ses élèves et de leurs vœux : `eleves.csv` du dossier de
+session (CSV ou XLSX), avec `identites.csv` en option.
+
+Le fichier est lu et validé par `moteur.format` (mêmes règles et mêmes messages que le
+dossier de session), puis confronté à la base : l'établissement doit être l'un de ceux du
+compte, chaque vœu un projet de la carte, chaque commune connue. Au moindre problème, rien
+n'est écrit ; sinon tout est écrit en une transaction. Un élève déjà déposé (même `id`) est
+mis à jour et ses vœux remplacés.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from apps.campagnes.models import Session
+from apps.carte.filtres import STATUTS_CARTE
+from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.planification.models import Voeu
+from apps.projets.models import Projet
+from apps.territoires.models import Commune
+from moteur.erreurs import ErreurUtilisateur, Probleme
+from moteur.format.schema import schema
+from moteur.format.sources import Classeur, FichierIllisible, Table, ouvrir_csv
+from moteur.format.validation import Collecteur, lignes_validees, verifier_entete
+
+STATUTS_DEPOT = (Session.Statut.PREPARATION, Session.Statut.VOEUX)
+TAILLE_MAX = 20 * 1024 * 1024
+CHAMPS_IDENTITE = (
+    "nom",
+    "prenom",
+    "classe",
+    "adresse",
+    "telephone",
+    "email",
+    "representant1_nom",
+    "representant1_email",
+    "representant2_nom",
+    "representant2_email",
+)
+
+
+@dataclass(slots=True)
+class ResultatDepot:
+    crees: int
+    modifies: int
+    voeux: int
+    identites: int
+
+    def resume(self) -> str:
+        return (
+            f"{self.crees} élève(s) ajouté(s), {self.modifies} mis à jour, "
+            f"{self.voeux} vœu(x), {self.identites} identité(s) enregistrés."
+        )
+
+
+@contextmanager
+def _table(fichier: UploadedFile, nom: str) -> Iterator[Table]:
+    """Le tableau `nom` du fichier déposé (CSV, ou feuille `nom` / unique feuille d'un XLSX)."""
+    if fichier.size is not None and fichier.size > TAILLE_MAX:
+        raise ErreurUtilisateur(Probleme("fichier trop volumineux (20 Mo au plus)", fichier.name))
+    suffixe = Path(fichier.name or "").suffix.lower()
+    if suffixe not in (".csv", ".xlsx"):
+        raise ErreurUtilisateur(Probleme("déposez un fichier .csv ou .xlsx", fichier.name))
+    with tempfile.TemporaryDirectory() as dossier:
+        chemin = Path(dossier) / f"{nom}{suffixe}"
+        with chemin.open("wb") as sortie:
+            for morceau in fichier.chunks():
+                sortie.write(morceau)
+        try:
+            if suffixe == ".csv":
+                yield ouvrir_csv(chemin, fichier.name or f"{nom}.csv")
+                return
+            classeur = Classeur(chemin)
+            try:
+                table = classeur.table(nom)
+                if table is None and len(classeur.feuilles) == 1:
+                    table = classeur.table(next(iter(classeur.feuilles)))
+                if table is None:
+                    raise ErreurUtilisateur(
+                        Probleme(f"le classeur n'a pas de feuille « {nom} »", fichier.name)
+                    )
+                yield table
+            finally:
+                classeur.fermer()
+        except FichierIllisible as exc:
+            raise ErreurUtilisateur(exc.probleme) from None
+
+
+class _Depot:
+    def __init__(self, session: Session, etablissements: dict[str, Etablissement]) -> None:
+        self.session = session
+        self.etablissements = etablissements
+        self.collecteur = Collecteur()
+        self.projets = dict(
+            Projet.objects.de_la_session(session)
+            .filter(statut__in=STATUTS_CARTE)
+            .values_list("identifiant", "pk")
+        )
+        self.existants = {
+            e.identifiant: e
+            for e in Eleve.objects.de_la_session(session).only(
+                "id", "identifiant", "etablissement_id", "ordre"
+            )
+        }
+
+    def erreur(self, message: str, fichier: str, ligne: int, colonne: str) -> None:
+        self.collecteur.ajouter(message, fichier, ligne, colonne)
+
+    def lire_eleves(self, table: Table) -> list[dict[str, Any]]:
+        sch = schema("eleves")
+        if not verifier_entete(table, sch, self.collecteur):
+            return []
+        lignes = []
+        for numero, v, ok in lignes_validees(table, sch, self.collecteur):
+            if ok and self._eleve_coherent(table.fichier, numero, v):
+                lignes.append(v)
+        communes = {v["commune_insee"] for v in lignes if v["commune_insee"]}
+        self.communes = {c.code: c for c in Commune.objects.filter(code__in=communes)}
+        for v in lignes:
+            if v["commune_insee"] and v["commune_insee"] not in self.communes:
+                self.erreur(
+                    f"la commune {v['commune_insee']} est inconnue du référentiel",
+                    table.fichier,
+                    v["_ligne"],
+                    "commune_insee",
+                )
+        return lignes
+
+    def _eleve_coherent(self, fichier: str, numero: int, v: dict[str, Any]) -> bool:
+        ok = True
+        v["_ligne"] = numero
+        if v["uai"] not in self.etablissements:
+            self.erreur(
+                f"l'établissement {v['uai']} n'est pas l'un des vôtres", fichier, numero, "uai"
+            )
+            ok = False
+        deja = self.existants.get(v["id"])
+        etab = self.etablissements.get(v["uai"])
+        if deja is not None and etab is not None and deja.etablissement_id != etab.pk:
+            self.erreur(
+                f"l'élève {v['id']} est déjà inscrit par un autre établissement",
+                fichier,
+                numero,
+                "id",
+            )
+            ok = False
+        voeux = [p for p in v["voeux"].split("|") if p]
+        if len(set(voeux)) != len(voeux):
+            self.erreur("un même projet apparaît deux fois dans les vœux", fichier, numero, "voeux")
+            ok = False
+        for p in voeux:
+            if p not in self.projets:
+                self.erreur(
+                    f"le projet {p} n'est pas un projet validé de la session",
+                    fichier,
+                    numero,
+                    "voeux",
+                )
+                ok = False
+        v["voeux"] = voeux
+        if (v["latitude"] is None) != (v["longitude"] is None):
+            colonne = "longitude" if v["longitude"] is None else "latitude"
+            self.erreur(
+                "donnez la latitude et la longitude, ou aucune des deux", fichier, numero, colonne
+            )
+            ok = False
+        return ok
+
+    def lire_identites(self, table: Table, ids: set[str]) -> list[dict[str, Any]]:
+        sch = schema("identites")
+        if not verifier_entete(table, sch, self.collecteur):
+            return []
+        mes_ids = ids | {
+            i
+            for i, e in self.existants.items()
+            if e.etablissement_id in {x.pk for x in self.etablissements.values()}
+        }
+        lignes = []
+        for numero, v, ok in lignes_validees(table, sch, self.collecteur):
+            if ok and v["eleve_id"] not in mes_ids:
+                self.erreur(
+                    f"l'élève {v['eleve_id']} n'est ni dans le fichier des élèves ni "
+                    "parmi vos élèves",
+                    table.fichier,
+                    numero,
+                    "eleve_id",
+                )
+                continue
+            if ok:
+                lignes.append(v)
+        return lignes
+
+    def eleve(self, v: dict[str, Any], ordre: int) -> Eleve:
+        etab = self.etablissements[v["uai"]]
+        commune = self.communes.get(v["commune_insee"]) if v["commune_insee"] else None
+        if commune is not None and v["latitude"] is None:
+            lat, lon = commune.latitude, commune.longitude
+        elif v["latitude"] is not None:
+            lat, lon = v["latitude"], v["longitude"]
+        else:
+            lat, lon = etab.latitude, etab.longitude
+        deja = self.existants.get(v["id"])
+        return Eleve(
+            pk=deja.pk if deja else None,
+            session=self.session,
+            identifiant=v["id"],
+            etablissement=etab,
+            date_naissance=v["date_naissance"],
+            genre=v["genre"] or "",
+            commune_id=commune.code if commune else etab.commune_id,
+            latitude=lat,
+            longitude=lon,
+            domaines=v["domaines"] or "",
+            boursier=v["boursier"] == "1",
+            ordre=deja.ordre if deja else ordre,
+            est_demo=False,
+        )
+
+
+def deposer(
+    session: Session, utilisateur, eleves: UploadedFile, identites: UploadedFile | None = None
+) -> ResultatDepot:
+    """Valide puis écrit le dépôt ; lève ErreurUtilisateur (rien d'écrit) au moindre problème."""
+    if session.statut not in STATUTS_DEPOT:
+        raise ErreurUtilisateur("La saisie des vœux est close pour cette session.")
+    etablissements = {e.uai: e for e in Etablissement.objects.geres_par(utilisateur)}
+    depot = _Depot(session, etablissements)
+    with _table(eleves, "eleves") as table:
+        lignes = depot.lire_eleves(table)
+    lignes_identites: list[dict[str, Any]] = []
+    if identites is not None:
+        with _table(identites, "identites") as table:
+            lignes_identites = depot.lire_identites(table, {v["id"] for v in lignes})
+    depot.collecteur.lever_si_besoin()
+    return _ecrire(depot, lignes, lignes_identites)
+
+
+@transaction.atomic
+def _ecrire(depot: _Depot, lignes: list[dict], identites: list[dict]) -> ResultatDepot:
+    session = depot.session
+    suivant = (Eleve.objects.de_la_session(session).aggregate(m=Max("ordre"))["m"] or 0) + 1
+    eleves = [depot.eleve(v, suivant + i) for i, v in enumerate(lignes)]
+    nouveaux = [e for e in eleves if e.pk is None]
+    anciens = [e for e in eleves if e.pk is not None]
+    Eleve.objects.bulk_create(nouveaux, batch_size=1000)
+    Eleve.objects.bulk_update(
+        anciens,
+        ["date_naissance", "genre", "commune", "latitude", "longitude", "domaines", "boursier"],
+        batch_size=1000,
+    )
+    pks = dict(
+        Eleve.objects.de_la_session(session)
+        .filter(
+            identifiant__in=[e.identifiant for e in eleves] + [i["eleve_id"] for i in identites]
+        )
+        .values_list("identifiant", "pk")
+    )
+    Voeu.objects.filter(eleve_id__in=[pks[e.identifiant] for e in eleves]).delete()
+    voeux = [
+        Voeu(eleve_id=pks[v["id"]], projet_id=depot.projets[p], rang=rang)
+        for v in lignes
+        for rang, p in enumerate(v["voeux"], start=1)
+    ]
+    Voeu.objects.bulk_create(voeux, batch_size=1000)
+    IdentiteEleve.objects.filter(eleve_id__in=[pks[i["eleve_id"]] for i in identites]).delete()
+    IdentiteEleve.objects.bulk_create(
+        [
+            IdentiteEleve(
+                eleve_id=pks[i["eleve_id"]], **{c: i.get(c) or "" for c in CHAMPS_IDENTITE}
+            )
+            for i in identites
+        ],
+        batch_size=1000,
+    )
+    return ResultatDepot(len(nouveaux), len(anciens), len(voeux), len(identites))

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django import forms
+
+from apps.etablissements.models import Eleve
+from apps.projets.models import Projet
+from apps.territoires.models import Commune
+from moteur.modele import DOMAINES_ROME
+
+NOMBRE_VOEUX = 5
+
+
+class DepotForm(forms.Form):
+    eleves = forms.FileField(
+        label="Fichier des élèves (eleves.csv ou classeur .xlsx)",
+        help_text="Colonnes : id, uai, date_naissance, genre, commune_insee, latitude, "
+        "longitude, voeux (P12|P03), domaines, boursier. Séparateur « , » ou « ; ».",
+    )
+    identites = forms.FileField(
+        label="Identités (identites.csv, facultatif)",
+        required=False,
+        help_text="Noms et contacts, utilisés seulement pour les conventions et emplois du temps.",
+    )
+
+
+class EleveForm(forms.Form):
+    """Saisie d'un élève à la main (pour quelques élèves, sans tableur)."""
+
+    identifiant = forms.CharField(label="Identifiant (pseudonyme)", max_length=64)
+    date_naissance = forms.DateField(
+        label="Date de naissance", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    genre = forms.ChoiceField(label="Genre", choices=Eleve.Genre.choices, required=False)
+    commune = forms.CharField(
+        label="Commune du domicile (code INSEE)",
+        max_length=5,
+        required=False,
+        help_text="Vide : la commune de l'établissement.",
+    )
+    boursier = forms.BooleanField(label="Boursier", required=False)
+    domaines = forms.MultipleChoiceField(
+        label="Domaines d'intérêt",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c, f"{c} — {libelle}") for c, libelle in DOMAINES_ROME.items()],
+    )
+    nom = forms.CharField(label="Nom", max_length=150)
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    classe = forms.CharField(label="Classe", max_length=50, required=False)
+
+    def __init__(self, *args, projets, session, etablissement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.etablissement = etablissement
+        for rang in range(1, NOMBRE_VOEUX + 1):
+            self.fields[f"voeu{rang}"] = forms.ModelChoiceField(
+                label=f"Vœu n° {rang}",
+                queryset=projets,
+                required=rang == 1,
+                empty_label="—",
+            )
+
+    def clean_identifiant(self) -> str:
+        identifiant = self.cleaned_data["identifiant"].strip()
+        if Eleve.objects.filter(session=self.session, identifiant=identifiant).exists():
+            raise forms.ValidationError("Cet identifiant existe déjà dans la session.")
+        return identifiant
+
+    def clean_commune(self) -> Commune:
+        code = self.cleaned_data["commune"].strip()
+        if not code:
+            return self.etablissement.commune
+        commune = Commune.objects.filter(code=code).first()
+        if commune is None:
+            raise forms.ValidationError("Code INSEE inconnu.")
+        return commune
+
+    def voeux(self) -> list[Projet]:
+        choisis = [self.cleaned_data.get(f"voeu{r}") for r in range(1, NOMBRE_VOEUX + 1)]
+        return [p for p in choisis if p is not None]
+
+    def clean(self) -> dict:
+        donnees = super().clean()
+        voeux = self.voeux()
+        if len({p.pk for p in voeux}) != len(voeux):
+            raise forms.ValidationError("Un même projet est choisi deux fois.")
+        return donnees

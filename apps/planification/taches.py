@@ -1,0 +1,235 @@
+"""Travaux de fond de la coordination : l'affectation des élèves et les programmes
+(rotations), lancés avec django-tasks (file en base : `python manage.py db_worker` ; en
+test, le backend immédiat). `Travail` suit l'avancement, que la page rafraîchit (htmx).
+
+Chaque tâche lit la session en base par l'adaptateur (`session_moteur`), appelle le moteur
+et réécrit le plan par l'adaptateur (`enregistrer_plan`). Les messages et rapports ne
+portent que des identifiants pseudonymes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from apps.campagnes.models import Session
+from apps.planification import adaptateurs
+from apps.planification.models import Affectation, Travail
+from apps.projets.models import Projet
+from moteur import modele as m
+from moteur.erreurs import ErreurUtilisateur
+
+journal = logging.getLogger(__name__)
+
+STATUTS_PLANIFIES = (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)
+POLITIQUES = ("stable", "optimal")
+RAISON_ELIGIBILITE = (
+    "aucun de ses vœux n'est éligible (distance au point de rendez-vous "
+    "au-delà de la limite, ou âge minimum d'une structure)"
+)
+RAISON_PLACES = "plus de place dans les projets demandés"
+
+
+class Suivi:
+    """Écrit l'avancement du travail en base (UPDATE direct : la page le lit pendant ce temps)."""
+
+    def __init__(self, travail: Travail) -> None:
+        self.travail = travail
+
+    def __call__(self, progression: float, message: str | None = None) -> None:
+        champs: dict = {"progression": min(1.0, max(0.0, progression))}
+        if message is not None:
+            champs["message"] = message
+        Travail.objects.filter(pk=self.travail.pk).update(**champs)
+
+    def entre(self, debut: float, fin: float, message: str) -> Callable[[float], None]:
+        """Une fonction f(fraction) qui ramène l'avancement d'une étape dans [debut, fin]."""
+        return lambda fraction: self(debut + (fin - debut) * float(fraction), message)
+
+
+def lancer(session: Session, type_: str, parametres: dict | None = None) -> Travail:
+    """Crée le travail et le met en file (immédiatement exécuté avec le backend de test)."""
+    travail = Travail.objects.create(session=session, type=type_, parametres=parametres or {})
+    tache = calculer_affectation if type_ == Travail.Type.AFFECTATION else calculer_programmes
+    tache.enqueue(travail.pk)
+    travail.refresh_from_db()
+    return travail
+
+
+def _executer(travail_id: int, corps: Callable[[Travail, Suivi], str]) -> None:
+    travail = Travail.objects.select_related("session").get(pk=travail_id)
+    Travail.objects.filter(pk=travail_id).update(etat=Travail.Etat.EN_COURS, progression=0.0)
+    suivi = Suivi(travail)
+    try:
+        rapport = corps(travail, suivi)
+    except ErreurUtilisateur as exc:
+        _terminer(travail_id, Travail.Etat.ECHEC, str(exc), "")
+    except Exception:
+        journal.exception("Échec du travail de fond n° %s (%s)", travail_id, travail.type)
+        _terminer(
+            travail_id,
+            Travail.Etat.ECHEC,
+            "Erreur inattendue : la coordination technique a été prévenue.",
+            "",
+        )
+    else:
+        _terminer(travail_id, Travail.Etat.TERMINE, "Terminé.", rapport, progression=1.0)
+
+
+def _terminer(
+    travail_id: int, etat: str, message: str, rapport: str, progression: float | None = None
+) -> None:
+    champs = {"etat": etat, "message": message, "rapport": rapport, "termine_le": timezone.now()}
+    if progression is not None:
+        champs["progression"] = progression
+    Travail.objects.filter(pk=travail_id).update(**champs)
+
+
+# --- Affectation ------------------------------------------------------------------------------
+
+
+@task()
+def calculer_affectation(travail_id: int) -> None:
+    _executer(travail_id, _affectation)
+
+
+def _affectation(travail: Travail, suivi: Suivi) -> str:
+    session = travail.session
+    politique = travail.parametres.get("politique", "stable")
+    if politique not in POLITIQUES:
+        raise ErreurUtilisateur(f"Politique d'affectation inconnue : {politique}.")
+    graine = int(travail.parametres.get("graine", 0))
+    suivi(0.05, "Lecture de la session…")
+    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_PLANIFIES)
+    if not donnees.eleves or not donnees.projets:
+        raise ErreurUtilisateur("Il faut des élèves et au moins un projet validé pour affecter.")
+    suivi(0.15, "Capacité des projets (structures et jours)…")
+    capacites = _capacites(donnees)
+    suivi(0.3, f"Affectation ({politique})…")
+    affectations, raisons = affecter(
+        donnees, politique, graine, capacites, suivi.entre(0.3, 0.85, f"Affectation ({politique})…")
+    )
+    suivi(0.9, "Enregistrement…")
+    with transaction.atomic():
+        adaptateurs.enregistrer_plan(session, m.Plan(affectations=affectations), raisons)
+        session.statut = Session.Statut.AFFECTATION
+        session.save(update_fields=["statut"])
+    return _rapport_affectation(donnees, affectations, politique)
+
+
+def _capacites(donnees: m.Session) -> dict[str, int]:
+    from moteur.rotation.capacite import capacite_effective
+
+    return {pid: c.capacite for pid, c in capacite_effective(donnees).items()}
+
+
+def affecter(
+    donnees: m.Session,
+    politique: str,
+    graine: int,
+    capacites: dict[str, int] | None,
+    progression: Callable[[float], None] | None = None,
+) -> tuple[dict[str, m.Affectation], dict[str, str]]:
+    """Appelle le solveur de la politique choisie ; renvoie affectations et raisons."""
+    from moteur.affectation.bareme import bareme_defaut
+    from moteur.affectation.eligibilite import construire_instance
+
+    instance = construire_instance(donnees, capacites)
+    bareme = bareme_defaut()
+    if politique == "optimal":
+        from moteur.affectation.optimal import flot_cout_minimum as solveur
+    else:
+        from moteur.affectation.stable import acceptation_differee as solveur
+    choix = solveur(instance, bareme, graine, progression=progression)
+    eligibles = np.zeros(instance.nb_eleves, dtype=bool)
+    eligibles[instance.v_eleve[instance.v_eligible]] = True
+    affectations: dict[str, m.Affectation] = {}
+    raisons: dict[str, str] = {}
+    for i, eid in enumerate(instance.eleve_ids):
+        if choix[i] < 0:
+            affectations[eid] = m.Affectation(eid, None)
+            raisons[eid] = RAISON_PLACES if eligibles[i] else RAISON_ELIGIBILITE
+            continue
+        pid = instance.projet_ids[int(choix[i])]
+        rang = donnees.eleves[eid].voeux.index(pid) + 1
+        affectations[eid] = m.Affectation(eid, pid, rang)
+    return affectations, raisons
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / d:.1f} %" if d else "—"
+
+
+def _rapport_affectation(
+    donnees: m.Session, affectations: dict[str, m.Affectation], politique: str
+) -> str:
+    eleves = donnees.eleves
+    places = [a for a in affectations.values() if a.projet_id]
+    premiers = sum(1 for a in places if a.rang == 1)
+    boursiers = [e for e in eleves.values() if e.boursier]
+    ruraux = [e for e in eleves.values() if e.rural]
+
+    def places_parmi(groupe: list[m.Eleve]) -> int:
+        return sum(1 for e in groupe if affectations[e.id].projet_id)
+
+    return "\n".join(
+        [
+            f"Politique : {politique}.",
+            f"Élèves placés : {len(places)} sur {len(eleves)} ({_pct(len(places), len(eleves))}).",
+            f"Premier vœu : {premiers} ({_pct(premiers, len(places))} des placés).",
+            f"Boursiers placés : {_pct(places_parmi(boursiers), len(boursiers))} ; "
+            f"ruraux placés : {_pct(places_parmi(ruraux), len(ruraux))}.",
+            "Les programmes (rotations) sont à recalculer après chaque affectation.",
+        ]
+    )
+
+
+# --- Programmes (rotations) -------------------------------------------------------------------
+
+
+@task()
+def calculer_programmes(travail_id: int) -> None:
+    _executer(travail_id, _programmes)
+
+
+def _programmes(travail: Travail, suivi: Suivi) -> str:
+    from moteur.rotation.cpsat import planifier_rotation
+
+    session = travail.session
+    suivi(0.05, "Lecture de la session et de l'affectation…")
+    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_PLANIFIES)
+    plan = adaptateurs.plan_moteur(session)
+    if not any(a.projet_id for a in plan.affectations.values()):
+        raise ErreurUtilisateur("Lancez d'abord l'affectation : aucun élève n'est placé.")
+    raisons = dict(
+        Affectation.objects.filter(eleve__session=session, projet__isnull=True).values_list(
+            "eleve__identifiant", "raison"
+        )
+    )
+    limite = float(travail.parametres.get("limite_s", 30.0))
+    suivi(0.1, "Groupes et rotations…")
+    resultat = planifier_rotation(
+        donnees,
+        plan.affectations,
+        graine=int(travail.parametres.get("graine", 0)),
+        limite_s=limite,
+        progression=lambda fait, total: suivi(
+            0.1 + 0.8 * fait / max(1, total), f"Rotations : {fait} ensemble(s) sur {total}"
+        ),
+    )
+    plan.planning = resultat.planning
+    suivi(0.92, "Enregistrement…")
+    adaptateurs.enregistrer_plan(session, plan, raisons)
+    lignes = [
+        f"Projets planifiés : {len(resultat.groupes)} ; "
+        f"groupes : {sum(len(g) for g in resultat.groupes.values())} ; "
+        f"journées : {len(resultat.planning)}."
+    ]
+    for echec in resultat.echecs.values():
+        lignes.append(f"Sans programme : {echec.projet_id} — {' ; '.join(echec.raisons)}")
+    return "\n".join(lignes)

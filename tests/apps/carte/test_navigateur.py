@@ -1,0 +1,110 @@
+"""La carte publique dans Chromium : contours, marqueurs, filtres (htmx) et fiche."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from apps.projets.models import Projet
+from tests.apps.carte.navigateur import capturer, navigateur, page_connectee  # noqa: F401
+from tests.apps.fabriques import (
+    CommuneFactory,
+    DepartementFactory,
+    EpciFactory,
+    ProjetFactory,
+    SessionFactory,
+    StructureAccueilFactory,
+)
+
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+
+
+def carre(lat: float, lon: float, d: float) -> str:
+    anneau = [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+    ]
+    return json.dumps({"type": "Polygon", "coordinates": [anneau]})
+
+
+def donnees_carte():
+    session = SessionFactory()
+    DepartementFactory(code="14", nom="Calvados", contour=carre(49.1, -0.4, 0.5))
+    manche = DepartementFactory(code="50", nom="Manche", contour=carre(49.1, -1.3, 0.45))
+    epci = EpciFactory(nom="Saint-Lô Agglo", contour=carre(49.1, -1.1, 0.15))
+    villes = [
+        ("Caen", 49.18, -0.37, "14", None, "mono-site", "H"),
+        ("Bayeux", 49.27, -0.70, "14", None, "multi-secteurs", "J|K"),
+        ("Lisieux", 49.15, 0.23, "14", None, "mono-secteur", "F"),
+        ("Saint-Lô", 49.11, -1.09, "50", epci, "multi-secteurs", "J"),
+        ("Coutances", 49.05, -1.44, "50", None, "bi-entreprises", "A|N"),
+    ]
+    for nom, lat, lon, dep, e, type_, domaines in villes:
+        commune = CommuneFactory(
+            nom=nom,
+            latitude=lat,
+            longitude=lon,
+            departement=manche if dep == "50" else DepartementFactory(),
+            epci=e or EpciFactory(contour=carre(lat, lon, 0.1)),
+        )
+        structure = StructureAccueilFactory(session=session, domaines=domaines, commune=commune)
+        ProjetFactory(
+            session=session,
+            nom=f"Découverte des métiers à {nom}",
+            type=type_,
+            commune=commune,
+            statut=Projet.Statut.PUBLIE,
+            structures=[structure],
+            referent="Sam Animateur",
+        )
+    ProjetFactory(session=session, nom="Brouillon invisible", statut=Projet.Statut.BROUILLON)
+
+
+def test_carte_avec_projets_et_filtres(live_server, navigateur):  # noqa: F811
+    donnees_carte()
+    page = page_connectee(navigateur, live_server)
+    page.goto(live_server.url + reverse("carte:carte"))
+    marqueurs = page.locator("#carte path.leaflet-interactive")
+    page.wait_for_selector('#carte[data-nombre-marqueurs="5"]')
+    assert page.locator("#carte svg path").count() >= 5 + 2  # marqueurs + contours
+    assert page.locator("#liste-projets .carte-projet").count() == 5
+    assert "Brouillon invisible" not in page.content()
+    capturer(page, "carte-projets")
+
+    page.get_by_label("Département").select_option("50")
+    expect(page.locator("#liste-projets .carte-projet")).to_have_count(2)
+    page.wait_for_selector('#carte[data-nombre-marqueurs="2"]')
+    assert "departement=50" in page.url  # l'adresse suit les filtres (htmx push-url)
+    assert marqueurs.count() == 2
+    page.get_by_label("Secteur (domaine ROME)").select_option("J")
+    expect(page.locator("#liste-projets .carte-projet")).to_have_count(1)
+    assert "Saint-Lô" in page.locator("#liste-projets").inner_text()
+    capturer(page, "carte-filtree")
+
+    page.locator("#liste-projets a").first.click()
+    page.wait_for_selector("h1")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Découverte des métiers à Saint-Lô"
+    )
+    assert "Sam Animateur" in page.content()
+    # le point de rendez-vous est dessiné au-dessus des contours
+    page.wait_for_selector("#carte-projet .leaflet-overlay-pane path.leaflet-interactive")
+    page.wait_for_selector("#carte-projet .leaflet-fond-pane path")
+    capturer(page, "fiche-projet")
+    assert page.erreurs_console == []
+
+
+def test_carte_sur_telephone(live_server, navigateur):  # noqa: F811
+    donnees_carte()
+    page = page_connectee(navigateur, live_server, largeur=390)
+    page.goto(live_server.url + reverse("carte:carte"))
+    page.wait_for_selector('#carte[data-nombre-marqueurs="5"]')
+    largeur = page.evaluate("() => document.documentElement.scrollWidth")
+    assert largeur <= 390 + 1  # pas de défilement horizontal
+    capturer(page, "carte-telephone")

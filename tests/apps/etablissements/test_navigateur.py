@@ -1,0 +1,65 @@
+"""Un établissement dépose son fichier d'élèves dans Chromium : refus localisé, puis succès."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from apps.campagnes.models import Session
+from apps.etablissements.models import Eleve
+from apps.projets.models import Projet
+from tests.apps.carte.navigateur import capturer, navigateur, page_connectee  # noqa: F401
+from tests.apps.fabriques import (
+    EtablissementFactory,
+    ProjetFactory,
+    SessionFactory,
+    UtilisateurFactory,
+)
+
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+
+ENTETE = "id;uai;date_naissance;genre;commune_insee;latitude;longitude;voeux;boursier"
+
+
+def test_depot_d_un_fichier_d_eleves(live_server, navigateur, tmp_path):  # noqa: F811
+    session = SessionFactory(statut=Session.Statut.VOEUX)
+    compte = UtilisateurFactory(etablissement=True)
+    EtablissementFactory(uai="0141555P", nom="Lycée Malherbe", gestionnaires=[compte])
+    for ident in ("P01", "P02"):
+        ProjetFactory(session=session, identifiant=ident, statut=Projet.Statut.PUBLIE)
+    mauvais = tmp_path / "eleves.csv"
+    mauvais.write_text(
+        f"{ENTETE}\nE1;0141555P;14/03/2010;F;;;;P01;1\nE2;0141555P;2010-01-02;M;;49,18;;P07;0\n",
+        encoding="utf-8",
+    )
+    bon = tmp_path / "eleves-corrige.csv"
+    bon.write_text(
+        f"{ENTETE}\nE1;0141555P;2010-03-14;F;;;;P01|P02;1\n"
+        "E2;0141555P;2010-01-02;M;;49,18;-0,37;P02;0\n",
+        encoding="cp1252",
+    )
+
+    page = page_connectee(navigateur, live_server, compte)
+    page.goto(live_server.url + reverse("etablissements:index"))
+    page.get_by_role("link", name="Déposer un fichier d'élèves et de vœux").click()
+    page.get_by_label("Fichier des élèves").set_input_files(str(mauvais))
+    page.get_by_role("button", name="Déposer").click()
+    alerte = page.get_by_role("alert")
+    texte = alerte.inner_text()
+    assert "n'a pas été enregistré" in texte
+    assert "date_naissance" in texte and "AAAA-MM-JJ" in texte
+    assert "P07" in texte
+    assert Eleve.objects.count() == 0
+    capturer(page, "depot-refuse")
+
+    page.get_by_label("Fichier des élèves").set_input_files(str(bon))
+    page.get_by_role("button", name="Déposer").click()
+    page.wait_for_selector(".messages")
+    assert "2 élève(s) ajouté(s)" in page.locator(".messages").inner_text()
+    assert "2 élèves inscrits" in page.content()
+    page.get_by_role("link", name="Lycée Malherbe").click()
+    assert page.locator("tbody tr").count() == 2
+    capturer(page, "depot-reussi")
+    # seule « erreur » attendue : le refus du premier fichier (400)
+    assert [e.split(" ")[0] for e in page.erreurs_console] == ["400"]
+    assert Eleve.objects.get(identifiant="E2").longitude == pytest.approx(-0.37)
