@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -28,11 +27,6 @@ journal = logging.getLogger(__name__)
 
 STATUTS_PLANIFIES = (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)
 POLITIQUES = ("stable", "optimal")
-RAISON_ELIGIBILITE = (
-    "aucun de ses vœux n'est éligible (distance au point de rendez-vous "
-    "au-delà de la limite, ou âge minimum d'une structure)"
-)
-RAISON_PLACES = "plus de place dans les projets demandés"
 
 
 class Suivi:
@@ -111,7 +105,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> str:
     suivi(0.15, "Capacité des projets (structures et jours)…")
     capacites = _capacites(donnees)
     suivi(0.3, f"Affectation ({politique})…")
-    affectations, raisons = affecter(
+    affectations, raisons, rapport = affecter(
         donnees, politique, graine, capacites, suivi.entre(0.3, 0.85, f"Affectation ({politique})…")
     )
     suivi(0.9, "Enregistrement…")
@@ -119,7 +113,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> str:
         adaptateurs.enregistrer_plan(session, m.Plan(affectations=affectations), raisons)
         session.statut = Session.Statut.AFFECTATION
         session.save(update_fields=["statut"])
-    return _rapport_affectation(donnees, affectations, politique)
+    return rapport
 
 
 def _capacites(donnees: m.Session) -> dict[str, int]:
@@ -134,59 +128,18 @@ def affecter(
     graine: int,
     capacites: dict[str, int] | None,
     progression: Callable[[float], None] | None = None,
-) -> tuple[dict[str, m.Affectation], dict[str, str]]:
-    """Appelle le solveur de la politique choisie ; renvoie affectations et raisons."""
-    from moteur.affectation.bareme import bareme_defaut
-    from moteur.affectation.eligibilite import construire_instance
+) -> tuple[dict[str, m.Affectation], dict[str, str], str]:
+    """Le moteur d'affectation (le même que la commande `plan`) : affectations, raisons
+    des non-placés et rapport en français."""
+    from moteur.affectation import affecter as affecter_moteur
+    from moteur.affectation import borne_max_flot, texte_rapport
 
-    instance = construire_instance(donnees, capacites)
-    bareme = bareme_defaut()
-    if politique == "optimal":
-        from moteur.affectation.optimal import flot_cout_minimum as solveur
-    else:
-        from moteur.affectation.stable import acceptation_differee as solveur
-    choix = solveur(instance, bareme, graine, progression=progression)
-    eligibles = np.zeros(instance.nb_eleves, dtype=bool)
-    eligibles[instance.v_eleve[instance.v_eligible]] = True
-    affectations: dict[str, m.Affectation] = {}
-    raisons: dict[str, str] = {}
-    for i, eid in enumerate(instance.eleve_ids):
-        if choix[i] < 0:
-            affectations[eid] = m.Affectation(eid, None)
-            raisons[eid] = RAISON_PLACES if eligibles[i] else RAISON_ELIGIBILITE
-            continue
-        pid = instance.projet_ids[int(choix[i])]
-        rang = donnees.eleves[eid].voeux.index(pid) + 1
-        affectations[eid] = m.Affectation(eid, pid, rang)
-    return affectations, raisons
-
-
-def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f} %" if d else "—"
-
-
-def _rapport_affectation(
-    donnees: m.Session, affectations: dict[str, m.Affectation], politique: str
-) -> str:
-    eleves = donnees.eleves
-    places = [a for a in affectations.values() if a.projet_id]
-    premiers = sum(1 for a in places if a.rang == 1)
-    boursiers = [e for e in eleves.values() if e.boursier]
-    ruraux = [e for e in eleves.values() if e.rural]
-
-    def places_parmi(groupe: list[m.Eleve]) -> int:
-        return sum(1 for e in groupe if affectations[e.id].projet_id)
-
-    return "\n".join(
-        [
-            f"Politique : {politique}.",
-            f"Élèves placés : {len(places)} sur {len(eleves)} ({_pct(len(places), len(eleves))}).",
-            f"Premier vœu : {premiers} ({_pct(premiers, len(places))} des placés).",
-            f"Boursiers placés : {_pct(places_parmi(boursiers), len(boursiers))} ; "
-            f"ruraux placés : {_pct(places_parmi(ruraux), len(ruraux))}.",
-            "Les programmes (rotations) sont à recalculer après chaque affectation.",
-        ]
+    resultat = affecter_moteur(
+        donnees, politique, graine, capacites=capacites, progression=progression
     )
+    rapport = texte_rapport(resultat, borne_max_flot(donnees, capacites))
+    rapport += "\nLes programmes (rotations) sont à recalculer après chaque affectation."
+    return resultat.affectations, resultat.raisons, rapport
 
 
 # --- Programmes (rotations) -------------------------------------------------------------------

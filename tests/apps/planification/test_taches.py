@@ -8,6 +8,7 @@ from apps.campagnes.models import Session
 from apps.planification import taches
 from apps.planification.models import Affectation, Creneau, Groupe, Travail
 from apps.projets.models import Projet
+from moteur.affectation.principal import RAISON_COMPLETS, RAISON_DISTANCE
 from tests.apps.fabriques import (
     CommuneFactory,
     EleveFactory,
@@ -60,14 +61,14 @@ def test_affectation_en_tache_de_fond(politique):
     assert travail.etat == Travail.Etat.TERMINE, travail.message
     assert travail.progression == 1.0
     assert travail.termine_le is not None
-    assert f"Politique : {politique}" in travail.rapport
+    assert f"Allocation « {politique} »" in travail.rapport
     affectations = Affectation.objects.filter(eleve__session=session)
     assert affectations.count() == 6
     par_projet = {p.identifiant: affectations.filter(projet=p).count() for p in projets}
     assert par_projet == {"P1": 3, "P2": 2}
     assert affectations.filter(projet=projets[0]).exclude(rang=1).count() == 0
     non_place = affectations.get(projet__isnull=True)
-    assert non_place.raison == taches.RAISON_PLACES
+    assert non_place.raison == RAISON_COMPLETS[politique]
     assert not affectations.filter(publiee=True).exists()
     session.refresh_from_db()
     assert session.statut == Session.Statut.AFFECTATION
@@ -78,7 +79,7 @@ def test_eleves_trop_loin_non_places_avec_raison():
     travail = taches.lancer(session, Travail.Type.AFFECTATION, {"politique": "stable"})
     assert travail.etat == Travail.Etat.TERMINE
     raisons = set(Affectation.objects.values_list("raison", flat=True))
-    assert raisons == {taches.RAISON_ELIGIBILITE}
+    assert raisons == {RAISON_DISTANCE.format(dmax=session.distance_max_km)}
 
 
 def test_programmes_apres_affectation():
@@ -95,7 +96,7 @@ def test_programmes_apres_affectation():
     places = Affectation.objects.filter(eleve__session=session, projet__isnull=False)
     assert not places.filter(groupe__isnull=True).exists()
     # la raison du non-placé survit au recalcul des programmes
-    assert Affectation.objects.get(projet__isnull=True).raison == taches.RAISON_PLACES
+    assert Affectation.objects.get(projet__isnull=True).raison == RAISON_COMPLETS["stable"]
     assert Creneau.objects.filter(groupe__projet__session=session).count() == (
         jours * Groupe.objects.filter(projet__session=session).count()
     )
