@@ -1,0 +1,252 @@
+"""Benchmark de la rotation : CP-SAT contre glouton, dans la même exécution.
+
+(a) un projet de 20 élèves et 8 structures : temps jusqu'à l'optimum prouvé (limite 10 s ;
+    l'objectif de l'issue est l'optimum prouvé en moins de 2 s) ;
+(b) une instance taille Normandie (~400 projets, ~2 500 structures, structures partagées) :
+    temps total, écart par composante (min / médiane / max), mesures côte à côte.
+
+Usage : PYTHONPATH=. .venv/bin/python benchmarks/bench_rotation.py [--limite 100]
+Affiche des tableaux Markdown (recopiés dans docs/rotation.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from collections import Counter
+from datetime import date, timedelta
+
+from benchmarks.instance_rotation import eleves_places, instance_normandie
+from moteur.modele import (
+    Affectation,
+    Eleve,
+    ParametresSession,
+    Plan,
+    Point,
+    Projet,
+    Session,
+    StructureAccueil,
+    TypeProjet,
+)
+from moteur.regles import verifier
+from moteur.rotation import Poids, capacite_effective, planifier_rotation, rotation_gloutonne
+from moteur.rotation.mesures import mesurer, score_planning
+
+
+def projet_20_eleves() -> Session:
+    parametres = ParametresSession("Bench (a)", date(2026, 6, 15), date(2026, 6, 26))
+    session = Session(parametres)
+    domaines = [("H",), ("I",), ("J",), ("K",), ("D", "M"), ("N",), ("F",), ("A", "G")]
+    for i, doms in enumerate(domaines):
+        sid = f"S{i + 1}"
+        session.structures[sid] = StructureAccueil(
+            sid,
+            sid,
+            doms,
+            "14118",
+            Point(49.18 + 0.01 * i, -0.37 + 0.01 * (i % 3)),
+            accueil_max=[10, 10, 5, 5, 10, 5, 5, 10][i],
+            jours_max=[None, 6, None, 8, None, 6, None, None][i],
+        )
+    session.projets["P1"] = Projet(
+        "P1",
+        "Projet",
+        TypeProjet.MULTI_SECTEURS,
+        "S1",
+        "14118",
+        Point(49.18, -0.37),
+        20,
+        tuple(session.structures),
+    )
+    for i in range(20):
+        eid = f"E{i + 1:02d}"
+        session.eleves[eid] = Eleve(
+            eid,
+            f"01400{i % 3}0A",
+            date(2010, 3, 1) + timedelta(days=17 * i),
+            ("P1",),
+            "14118",
+            Point(49.18, -0.37),
+            genre="FM"[i % 2],
+        )
+    return session
+
+
+def plan_complet(session: Session, affectations: dict, resultat) -> Plan:
+    complet = {}
+    for eid in session.eleves:
+        a = affectations.get(eid)
+        if a is None or a.projet_id in resultat.echecs:
+            a = Affectation(eid, None)
+        complet[eid] = a
+    return Plan(complet, resultat.planning)
+
+
+def bench_a() -> list[str]:
+    session = projet_20_eleves()
+    affectations = {e: Affectation(e, "P1", 1) for e in session.eleves}
+    t = time.perf_counter()
+    resultat = planifier_rotation(session, affectations, limite_s=10)
+    duree = time.perf_counter() - t
+    glouton = rotation_gloutonne(session, {e: Affectation(e, "P1", 1) for e in session.eleves})
+    score_glouton = score_planning(session, glouton.groupes["P1"], glouton.planning, Poids())
+    c = resultat.composantes[0]
+    violations = verifier(session, plan_complet(session, affectations, resultat))
+    m = mesurer(session, resultat.planning)
+    return [
+        "| mesure | valeur |",
+        "|---|---|",
+        f"| groupes | {len(resultat.groupes['P1'])} |",
+        f"| statut | {c.statut} |",
+        f"| objectif / borne | {c.objectif:.0f} / {c.borne:.0f} |",
+        f"| temps total (groupes + modèle + solveur, limite 10 s) | {duree:.2f} s |",
+        f"| score du glouton (même objectif) | {score_glouton} |",
+        f"| domaines par groupe | {m.domaines_par_groupe:.2f} |",
+        f"| violations (moteur.regles) | {len(violations)} |",
+    ]
+
+
+def bench_b(limite: float) -> list[str]:
+    session = instance_normandie()
+    t = time.perf_counter()
+    capacites = capacite_effective(session)
+    duree_capacite = time.perf_counter() - t
+    effectifs = {p: c.capacite for p, c in capacites.items() if c.capacite > 0}
+    par_projet = eleves_places(session, effectifs)
+    lignes = [
+        f"Instance : {len(session.projets)} projets, {len(session.structures)} structures, "
+        f"{len(session.eleves)} élèves placés (capacité effective calculée en "
+        f"{duree_capacite:.1f} s).",
+        "",
+    ]
+    resultats = {}
+    for nom, fonction in (("CP-SAT", None), ("glouton", rotation_gloutonne)):
+        affectations = {e: Affectation(e, p, 1) for p, es in par_projet.items() for e in es}
+        t = time.perf_counter()
+        if fonction is None:
+            resultat = planifier_rotation(session, affectations, limite_s=limite)
+        else:
+            resultat = fonction(session, affectations)
+        duree = time.perf_counter() - t
+        violations = verifier(session, plan_complet(session, affectations, resultat))
+        resultats[nom] = (resultat, duree, len(violations))
+    communs = set(resultats["CP-SAT"][0].groupes) & set(resultats["glouton"][0].groupes)
+    lignes += [
+        f"Comparaison sur les {len(communs)} projets planifiés par les deux méthodes.",
+        "",
+        "| méthode | temps | projets en échec | violations | domaines/groupe | "
+        "changements/groupe | km/changement | charge | score pondéré |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for nom, (resultat, duree, violations) in resultats.items():
+        planning = [lg for lg in resultat.planning if lg.projet_id in communs]
+        m = mesurer(session, planning)
+        lignes.append(
+            f"| {nom} | {duree:.1f} s | {len(resultat.echecs)} | {violations} | "
+            f"{m.domaines_par_groupe:.2f} | {m.changements_par_groupe:.2f} | "
+            f"{m.km_par_changement:.1f} | {m.charge:.2f} | {_score(session, resultat, communs)} |"
+        )
+    lignes += ["", *_par_projet(session, resultats, communs)]
+    ecarts = [e for e in resultats["CP-SAT"][0].ecart_par_projet().values() if e is not None]
+    optimaux = sum(1 for e in ecarts if e == 0)
+    statuts = Counter(c.statut for c in resultats["CP-SAT"][0].composantes)
+    lignes += [
+        "",
+        f"Écart CP-SAT par projet : min {min(ecarts):.3f}, médiane "
+        f"{statistics.median(ecarts):.3f}, max {max(ecarts):.3f} ; "
+        f"{optimaux}/{len(ecarts)} projets à l'optimum prouvé. Statuts des composantes : "
+        + ", ".join(f"{k} {v}" for k, v in sorted(statuts.items()))
+        + ".",
+        "",
+        *_echecs(resultats),
+    ]
+    return lignes
+
+
+def _score(session: Session, resultat, projets: set[str]) -> int:
+    groupes = [g for p in projets for g in resultat.groupes[p]]
+    planning = [lg for lg in resultat.planning if lg.projet_id in projets]
+    return score_planning(session, groupes, planning, Poids())
+
+
+def _par_projet(session: Session, resultats: dict, communs: set[str]) -> list[str]:
+    """Projet par projet : CP-SAT moins bon que le glouton (score, diversité) ?
+
+    On sépare les projets dont la composante est entièrement planifiée par le glouton (le
+    plancher de `cpsat._resoudre` s'applique : score de la composante et diversité du
+    projet au moins ceux du glouton) de ceux où le glouton échoue sur un autre projet de
+    la composante (CP-SAT y planifie aussi ce projet-là, qui prend de la capacité).
+    """
+    cpsat, glouton = resultats["CP-SAT"][0], resultats["glouton"][0]
+    composante = {p: c.projets for c in glouton.composantes for p in c.projets}
+    pire = Counter()
+    for pid in sorted(communs):
+        cas = "partielle" if any(p in glouton.echecs for p in composante[pid]) else "complète"
+        if _score(session, cpsat, {pid}) < _score(session, glouton, {pid}):
+            pire["score", cas] += 1
+        if _diversite(session, cpsat, pid) < _diversite(session, glouton, pid):
+            pire["diversité", cas] += 1
+    return [
+        "| projets où CP-SAT fait moins bien que le glouton | score pondéré | domaines "
+        "découverts (somme sur les groupes) |",
+        "|---|---|---|",
+        *(
+            f"| composante {cas} chez le glouton | {pire['score', cas]} | "
+            f"{pire['diversité', cas]} |"
+            for cas in ("complète", "partielle")
+        ),
+    ]
+
+
+def _diversite(session: Session, resultat, pid: str) -> int:
+    parcours: dict[str, set[str]] = {}
+    for lg in resultat.planning:
+        if lg.projet_id == pid:
+            domaines = session.structures[lg.structure_id].domaines
+            parcours.setdefault(lg.groupe, set()).update(domaines)
+    return sum(len(d) for d in parcours.values())
+
+
+def _echecs(resultats: dict) -> list[str]:
+    """Échecs par méthode, regroupés par type de raison."""
+    lignes = ["| méthode | raison (début du message) | projets |", "|---|---|---|"]
+    for nom, (resultat, _, _) in resultats.items():
+        types = Counter(_type_raison(e.raisons[0]) for e in resultat.echecs.values())
+        for raison, n in types.most_common():
+            lignes.append(f"| {nom} | {raison} | {n} |")
+    return lignes
+
+
+def _type_raison(message: str) -> str:
+    for motif in (
+        "places d'accueil pour",
+        "élèves de moins de",
+        "n'accueille les moins de",
+        "qui l'accueillent à",
+        "jours_max trop petits",
+        "ne tient dans aucune structure",
+        "ne peut pas être couvert",
+        "ne peuvent pas être tous couverts",
+        "le glouton n'a trouvé aucune structure",
+        "aucune rotation trouvée",
+    ):
+        if motif in message:
+            return motif
+    return message[:40]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limite", type=float, default=100.0, help="temps CP-SAT total (s)")
+    args = parser.parse_args()
+    print(f"Machine : {platform.processor() or platform.machine()}, 2 cœurs partagés.\n")
+    print("(a) projet de 20 élèves, 8 structures\n")
+    print("\n".join(bench_a()))
+    print("\n(b) instance taille Normandie\n")
+    print("\n".join(bench_b(args.limite)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Le barème publié : une donnée, pas du code.
+
+Le barème dit dans quel ordre un projet prend ses candidats quand il en a trop
+(politique « stable ») et ce que vaut l'égalité des chances dans la politique « optimale » :
+
+1. égalité des chances : des points (élève boursier, élève d'une commune rurale) ;
+2. à points égaux, l'élève qui habite le plus près du point de rendez-vous
+   (distance arrondie au mètre) ;
+3. à distance égale, un tirage au sort unique par élève, reproductible (graine).
+
+Le rang du voeu n'entre jamais dans la priorité : un élève n'a donc aucun intérêt à
+classer ses voeux autrement que selon ses vraies préférences.
+
+Il est chargé d'un fichier JSON ou TOML ; `bareme_defaut.json` est le barème publié.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from moteur.erreurs import ErreurUtilisateur, Probleme
+
+CHEMIN_DEFAUT = Path(__file__).with_name("bareme_defaut.json")
+
+
+@dataclass(frozen=True, slots=True)
+class Bareme:
+    nom: str = "Barème par défaut"
+    version: int = 1
+    points_boursier: int = 2
+    points_rural: int = 1
+    # À points égaux, le plus proche d'abord (sinon : directement le tirage au sort).
+    departage_distance: bool = True
+    # Mixité : aucun genre sous ce pourcentage quand les deux ont demandé le projet.
+    seuil_mixite_pct: int = 30
+    # Politique « optimale » : une place de mixité remplie vaut autant que ce nombre de points.
+    poids_mixite: int = 1
+
+    def points(self, boursier: bool, rural: bool) -> int:
+        return self.points_boursier * int(boursier) + self.points_rural * int(rural)
+
+    @property
+    def points_max(self) -> int:
+        return max(0, self.points_boursier) + max(0, self.points_rural)
+
+    def reserve(self, capacite: int) -> int:
+        """Places réservées à chaque genre dans un projet de cette capacité.
+
+        ⌈seuil × capacité⌉ (en entiers : pas d'erreur d'arrondi), sans que les deux
+        réserves dépassent la capacité : 1 place → 0, 2 places → 1, 10 places → 3.
+        """
+        reserve = -(-self.seuil_mixite_pct * capacite // 100)
+        return reserve if 2 * reserve <= capacite else capacite // 2
+
+
+def bareme_defaut() -> Bareme:
+    return charger_bareme(CHEMIN_DEFAUT)
+
+
+def charger_bareme(chemin: str | Path) -> Bareme:
+    """Lit un barème JSON ou TOML. Clés inconnues ou valeurs invalides : ErreurUtilisateur."""
+    chemin = Path(chemin)
+    try:
+        texte = chemin.read_text(encoding="utf-8")
+        brut = tomllib.loads(texte) if chemin.suffix == ".toml" else json.loads(texte)
+    except (OSError, ValueError) as erreur:
+        raise ErreurUtilisateur(
+            Probleme(f"barème illisible ({erreur})", fichier=chemin.name)
+        ) from erreur
+    return bareme_depuis_dict(brut, chemin.name)
+
+
+def bareme_depuis_dict(brut: object, fichier: str = "") -> Bareme:
+    if not isinstance(brut, dict):
+        raise ErreurUtilisateur(Probleme("le barème doit être un objet", fichier=fichier))
+    attendus = {f.name: f.type for f in fields(Bareme)}
+    problemes = [
+        Probleme(f"clé inconnue « {cle} »", fichier=fichier) for cle in brut if cle not in attendus
+    ]
+    for cle, valeur in brut.items():
+        if cle not in attendus:
+            continue
+        type_attendu = attendus[cle]
+        if type_attendu == "int" and (isinstance(valeur, bool) or not isinstance(valeur, int)):
+            problemes.append(Probleme(f"« {cle} » doit être un entier", fichier=fichier))
+        elif type_attendu == "bool" and not isinstance(valeur, bool):
+            problemes.append(Probleme(f"« {cle} » doit valoir true ou false", fichier=fichier))
+        elif type_attendu == "str" and not isinstance(valeur, str):
+            problemes.append(Probleme(f"« {cle} » doit être un texte", fichier=fichier))
+    seuil = brut.get("seuil_mixite_pct", 30)
+    if isinstance(seuil, int) and not 0 <= seuil <= 50:
+        problemes.append(Probleme("« seuil_mixite_pct » doit être entre 0 et 50", fichier=fichier))
+    if problemes:
+        raise ErreurUtilisateur(problemes)
+    return Bareme(**brut)
+
+
+def tirage_au_sort(graine: int, nombre: int) -> np.ndarray:
+    """Numéro de tirage de chaque élève (dans l'ordre du fichier) : une permutation de
+    0..nombre-1, le plus petit passe en premier. Même graine, même tirage."""
+    return np.random.default_rng(graine).permutation(nombre).astype(np.int64)
+
+
+def distance_metres(distance_km: float) -> int:
+    """La distance qui départage, arrondie au mètre (arrondi au pair, comme numpy.rint)."""
+    return round(distance_km * 1000.0)

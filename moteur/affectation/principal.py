@@ -1,0 +1,194 @@
+"""Point d'entrée de l'allocation : `affecter(session, politique, graine, ...)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from moteur.affectation.bareme import Bareme, bareme_defaut
+from moteur.affectation.eligibilite import Instance, construire_instance
+from moteur.affectation.optimal import flot_cout_minimum
+from moteur.affectation.premier_arrive import premier_arrive_instance
+from moteur.affectation.priorites import Priorites, calculer_priorites_instance, rangs_priorite
+from moteur.affectation.rapport import indicateurs_instance
+from moteur.affectation.resultat import POLITIQUES, ResultatAffectation
+from moteur.affectation.stable import acceptation_differee
+from moteur.erreurs import ErreurUtilisateur
+from moteur.modele import Affectation, Session
+
+Progression = Callable[[float], None]
+
+RAISON_SANS_VOEU = "aucun voeu exprimé"
+RAISON_INCONNUS = "aucun de ses voeux ne correspond à un projet de la session"
+RAISON_DISTANCE = "aucun voeu à portée (distance au-delà de {dmax:g} km)"
+RAISON_AGE = "aucun projet de ses voeux n'accepte son âge (âge minimal d'une structure)"
+RAISON_DISTANCE_AGE = (
+    "aucun voeu à la fois à portée et ouvert à son âge : les projets proches n'acceptent "
+    "pas son âge, ceux qui l'acceptent sont au-delà de {dmax:g} km"
+)
+RAISON_SANS_PLACE = "les projets demandés à sa portée n'ont aucune place (capacité nulle)"
+RAISON_COMPLETS = {
+    "stable": "tous les projets demandés à sa portée sont complets avec des élèves de "
+    "priorité supérieure au barème",
+    "stable-mixite": "tous les projets demandés à sa portée sont complets avec des élèves "
+    "de priorité supérieure ou des places réservées à la mixité (autre genre)",
+    "optimal": "tous les projets demandés à sa portée sont complets : le placer aurait "
+    "retiré sa place à un autre élève (le nombre de placés est déjà le plus grand possible)",
+    "premier-arrive": "tous les projets demandés à sa portée étaient complets quand son "
+    "tour est venu (ordre d'arrivée)",
+}
+
+
+def affecter(
+    session: Session,
+    politique: str = "stable",
+    graine: int = 0,
+    capacites: dict[str, int] | None = None,
+    bareme: Bareme | None = None,
+    progression: Progression | None = None,
+) -> ResultatAffectation:
+    """Place les élèves dans les projets de leurs voeux.
+
+    - `politique` : "stable" (acceptation différée, barème), "optimal" (flot de coût
+      minimum : le plus de placés) ou "premier-arrive" (base de comparaison) ;
+    - `capacites` : capacité effective par projet (rotation) ; jamais plus que `places` ;
+    - même entrée et même graine : même résultat.
+    """
+    if politique not in POLITIQUES:
+        raise ErreurUtilisateur(
+            f"politique d'allocation inconnue « {politique} » (attendu : "
+            + ", ".join(POLITIQUES)
+            + ")"
+        )
+    bareme = bareme or bareme_defaut()
+    instance = construire_instance(session, capacites)
+    if progression is not None:
+        progression(0.05)
+    etape = _etape(progression, 0.05, 0.9)
+    if politique == "stable":
+        projet = acceptation_differee(instance, bareme, graine, progression=etape)
+    elif politique == "optimal":
+        projet = flot_cout_minimum(instance, bareme, graine, progression=etape)
+    else:
+        projet = premier_arrive_instance(instance)
+    resultat = construire_resultat(session, instance, projet, politique, graine, bareme)
+    if progression is not None:
+        progression(1.0)
+    return resultat
+
+
+def premier_arrive(
+    session: Session, capacites: dict[str, int] | None = None
+) -> ResultatAffectation:
+    """Premier arrivé, premier servi dans l'ordre de eleves.csv (base de comparaison)."""
+    return affecter(session, "premier-arrive", 0, capacites)
+
+
+def calculer_priorites(
+    session: Session,
+    bareme: Bareme | None = None,
+    graine: int = 0,
+    capacites: dict[str, int] | None = None,
+) -> Priorites:
+    """Les priorités publiques (points, tirage, places réservées) d'une session."""
+    instance = construire_instance(session, capacites)
+    return calculer_priorites_instance(instance, bareme or bareme_defaut(), graine)
+
+
+def _etape(progression: Progression | None, debut: float, fin: float) -> Progression | None:
+    if progression is None:
+        return None
+    return lambda x: progression(debut + (fin - debut) * x)
+
+
+def construire_resultat(
+    session: Session,
+    instance: Instance,
+    projet: np.ndarray,
+    politique: str,
+    graine: int,
+    bareme: Bareme,
+) -> ResultatAffectation:
+    place = projet[instance.v_eleve] == instance.v_projet
+    rang_obtenu = np.zeros(instance.nb_eleves, dtype=np.int64)
+    rang_obtenu[instance.v_eleve[place]] = instance.v_rang[place]
+    projet_l, rang_l = projet.tolist(), rang_obtenu.tolist()
+    affectations: dict[str, Affectation] = {}
+    for e, eid in enumerate(instance.eleve_ids):
+        p = projet_l[e]
+        pid = instance.projet_ids[p] if p >= 0 else None
+        rang = rang_l[e] if p >= 0 else None
+        affectations[eid] = Affectation(eleve_id=eid, projet_id=pid, rang=rang, groupe="")
+    capacites = dict(zip(instance.projet_ids, instance.capacite.tolist(), strict=True))
+    return ResultatAffectation(
+        politique=politique,
+        graine=graine,
+        affectations=affectations,
+        raisons=raisons_non_places(session, instance, projet, politique, graine, bareme),
+        indicateurs=indicateurs_instance(instance, projet, bareme.seuil_mixite_pct),
+        capacites=capacites,
+    )
+
+
+def raisons_non_places(
+    session: Session,
+    instance: Instance,
+    projet: np.ndarray,
+    politique: str,
+    graine: int,
+    bareme: Bareme,
+) -> dict[str, str]:
+    n = instance.nb_eleves
+    ve = instance.v_eleve
+
+    def par_eleve(masque: np.ndarray) -> np.ndarray:
+        return np.bincount(ve[masque], minlength=n) > 0
+
+    connu = np.bincount(ve, minlength=n) > 0
+    portee = par_eleve(instance.v_portee)
+    age = par_eleve(instance.v_age)
+    eligible_mask = instance.v_eligible
+    eligible = par_eleve(eligible_mask)
+    avec_place = par_eleve(eligible_mask & (instance.capacite[instance.v_projet] > 0))
+    mixite = _refuses_par_la_mixite(instance, projet, graine, bareme, politique)
+    dmax = session.parametres.distance_max_km
+    raisons: dict[str, str] = {}
+    for e in np.flatnonzero(projet < 0).tolist():
+        if instance.nb_voeux[e] == 0:
+            raison = RAISON_SANS_VOEU
+        elif not connu[e]:
+            raison = RAISON_INCONNUS
+        elif not portee[e]:
+            raison = RAISON_DISTANCE.format(dmax=dmax)
+        elif not age[e]:
+            raison = RAISON_AGE
+        elif not eligible[e]:
+            raison = RAISON_DISTANCE_AGE.format(dmax=dmax)
+        elif not avec_place[e]:
+            raison = RAISON_SANS_PLACE
+        elif mixite[e]:
+            raison = RAISON_COMPLETS["stable-mixite"]
+        else:
+            raison = RAISON_COMPLETS[politique]
+        raisons[instance.eleve_ids[e]] = raison
+    return raisons
+
+
+def _refuses_par_la_mixite(
+    instance: Instance, projet: np.ndarray, graine: int, bareme: Bareme, politique: str
+) -> np.ndarray:
+    """Élèves non placés (stable) dont un projet éligible garde un élève moins prioritaire
+    (forcément sur une place réservée à l'autre genre)."""
+    touche = np.zeros(instance.nb_eleves, dtype=bool)
+    if politique != "stable":
+        return touche
+    indices, _ = instance.voeux_eligibles()
+    rangs = rangs_priorite(instance, bareme, graine, indices)
+    ve, vp = instance.v_eleve[indices], instance.v_projet[indices]
+    garde = projet[ve] == vp
+    pire = np.full(instance.nb_projets, -1, dtype=np.int64)
+    np.maximum.at(pire, vp[garde], rangs[garde])
+    refuse = (projet[ve] < 0) & (rangs < pire[vp])
+    touche[ve[refuse]] = True
+    return touche

@@ -1,0 +1,386 @@
+"""Rotation optimisée des groupes entre les structures (OR-Tools CP-SAT).
+
+`planifier_rotation` découpe les élèves placés de chaque projet en groupes, écarte les
+projets impossibles (contrôles directs, `explication.py`), puis résout chaque composante
+connexe de projets (projets qui partagent une structure) avec CP-SAT. Une composante
+infaisable est diagnostiquée par hypothèses : le projet en cause est écarté avec ses
+raisons et le reste est résolu à nouveau ; les autres projets n'en souffrent pas.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from moteur.modele import Affectation, LignePlanning, Session
+from moteur.rotation.capacite import composantes
+from moteur.rotation.explication import Raison, controles_directs, expliquer_conflit
+from moteur.rotation.groupes import Groupe, decouper_groupes, nombre_de_groupes
+from moteur.rotation.mesures import score_planning
+from moteur.rotation.modele_cpsat import ModeleRotation, Poids, classes_symetriques, construire
+
+ESSAIS_GROUPES = 4  # groupes supplémentaires essayés quand la granularité bloque
+TEMPS_MIN_S = 0.05  # plancher de temps par appel au solveur
+SANS_SOLUTION = "aucune rotation trouvée dans le temps imparti ; relancer avec plus de temps"
+STATUTS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "faisable",
+    cp_model.INFEASIBLE: "infaisable",
+    cp_model.MODEL_INVALID: "modèle invalide",
+    cp_model.UNKNOWN: "inconnu",
+}
+
+
+@dataclass(slots=True)
+class StatsComposante:
+    projets: tuple[str, ...]
+    statut: str
+    objectif: float | None  # score atteint (à maximiser)
+    borne: float | None  # meilleure borne prouvée du score
+    temps_s: float
+
+    @property
+    def ecart(self) -> float | None:
+        """Écart relatif (borne − objectif) / max(1, |borne|) ; 0 à l'optimum prouvé."""
+        if self.objectif is None or self.borne is None:
+            return None
+        return max(0.0, self.borne - self.objectif) / max(1.0, abs(self.borne))
+
+
+@dataclass(frozen=True, slots=True)
+class EchecProjet:
+    projet_id: str
+    raisons: tuple[str, ...]
+    eleves: tuple[str, ...]  # élèves concernés (tous ceux du projet si rien de plus précis)
+
+
+@dataclass(slots=True)
+class ResultatRotation:
+    planning: list[LignePlanning] = field(default_factory=list)
+    groupes: dict[str, list[Groupe]] = field(default_factory=dict)
+    composantes: list[StatsComposante] = field(default_factory=list)
+    echecs: dict[str, EchecProjet] = field(default_factory=dict)
+
+    def ecart_par_projet(self) -> dict[str, float | None]:
+        return {p: c.ecart for c in self.composantes for p in c.projets}
+
+
+Progression = Callable[[int, int], None]  # (composantes faites, total)
+
+
+def eleves_par_projet(
+    session: Session, affectations: dict[str, Affectation]
+) -> dict[str, list[str]]:
+    """Élèves placés par projet, dans l'ordre du fichier des élèves."""
+    par_projet: dict[str, list[str]] = {}
+    for eid in session.eleves:
+        a = affectations.get(eid)
+        if a is not None and a.projet_id:
+            par_projet.setdefault(a.projet_id, []).append(eid)
+    return par_projet
+
+
+def former_groupes(
+    session: Session, projet_id: str, eleves: list[str], nombre: int | None = None
+) -> tuple[list[Groupe], list[Raison]]:
+    """Groupes du projet ; ajoute des groupes tant que seule la granularité bloque."""
+    k = nombre or nombre_de_groupes(session, projet_id, len(eleves))
+    groupes = decouper_groupes(session, projet_id, eleves, k)
+    raisons = controles_directs(session, projet_id, groupes)
+    essais = 0
+    while raisons and all(r.granularite for r in raisons) and k < len(eleves):
+        essais += 1
+        if essais > ESSAIS_GROUPES:
+            break
+        k += 1
+        groupes = decouper_groupes(session, projet_id, eleves, k)
+        raisons = controles_directs(session, projet_id, groupes)
+    return groupes, raisons
+
+
+def planifier_rotation(
+    session: Session,
+    affectations: dict[str, Affectation],
+    graine: int = 0,
+    limite_s: float = 60.0,
+    progression: Progression | None = None,
+    poids: Poids | None = None,
+    jours_porteur: tuple[date, ...] = (),
+    nombre_groupes: dict[str, int] | None = None,
+) -> ResultatRotation:
+    """Groupes et rotation de tous les projets qui ont des élèves placés.
+
+    `limite_s` : temps total (découpe en groupes, modèles, solveur, diagnostics
+    d'infaisabilité), réparti entre composantes au prorata de leur nombre de groupes (le
+    temps non utilisé par une composante profite aux suivantes). Chaque appel au
+    solveur reçoit au moins `TEMPS_MIN_S` : le dépassement est borné par ce plancher.
+    `jours_porteur` : jours de lancement / restitution où l'on préfère les groupes chez le
+    porteur, quand le porteur est une structure d'accueil du projet (sinon sans effet).
+    Remplit `affectations[e].groupe` (vide pour les élèves d'un projet en échec).
+    """
+    debut = time.perf_counter()
+    poids = poids or Poids()
+    resultat = ResultatRotation()
+    a_resoudre: dict[str, list[Groupe]] = {}
+    for pid, eleves in eleves_par_projet(session, affectations).items():
+        nombre = (nombre_groupes or {}).get(pid)
+        groupes, raisons = former_groupes(session, pid, eleves, nombre)
+        if raisons:
+            _echec(resultat, pid, raisons, eleves)
+        else:
+            a_resoudre[pid] = groupes
+    comps = composantes(session, list(a_resoudre))
+    tailles = {tuple(c): sum(len(a_resoudre[p]) for p in c) for c in comps}
+    reste_taille = sum(tailles.values())
+    fin = debut + limite_s
+    for i, comp in enumerate(comps):
+        restant = max(0.0, fin - time.perf_counter())
+        part = restant * tailles[tuple(comp)] / max(1, reste_taille)
+        reste_taille -= tailles[tuple(comp)]
+        contexte = _Contexte(session, poids, jours_porteur, graine, time.perf_counter() + part)
+        _resoudre_composante(contexte, comp, a_resoudre, resultat)
+        if progression is not None:
+            progression(i + 1, len(comps))
+    for groupes in resultat.groupes.values():
+        for groupe in groupes:
+            for eid in groupe.eleves:
+                affectations[eid].groupe = groupe.libelle
+    places = eleves_par_projet(session, affectations)
+    for pid in resultat.echecs:
+        for eid in places.get(pid, []):
+            affectations[eid].groupe = ""
+    return resultat
+
+
+def _echec(resultat: ResultatRotation, pid: str, raisons: list[Raison], eleves: list[str]):
+    concernes = tuple(dict.fromkeys(e for r in raisons for e in r.eleves)) or tuple(eleves)
+    resultat.echecs[pid] = EchecProjet(pid, tuple(r.message for r in raisons), concernes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Contexte:
+    session: Session
+    poids: Poids
+    jours_porteur: tuple[date, ...]
+    graine: int
+    fin: float  # instant (perf_counter) où le temps de la composante est épuisé
+
+    def restant(self) -> float:
+        return max(TEMPS_MIN_S, self.fin - time.perf_counter())
+
+
+def _resoudre_composante(
+    ctx: _Contexte, comp: list[str], groupes: dict[str, list[Groupe]], resultat: ResultatRotation
+) -> None:
+    restants = list(comp)
+    essais: dict[str, int] = {}
+    _affiner_groupes(ctx.session, restants, groupes, essais)
+    while restants:
+        tous = [g for p in restants for g in groupes[p]]
+        statut = _resoudre(ctx, restants, tous, resultat)
+        if statut == cp_model.UNKNOWN:
+            coupable, message = None, SANS_SOLUTION
+        elif statut == cp_model.INFEASIBLE:
+            coupable, message = localiser(ctx.session, tous, ctx.restant())
+        else:
+            return
+        if coupable is None:  # temps épuisé sans solution ni preuve d'infaisabilité
+            for pid in restants:
+                eleves = [e for g in groupes[pid] for e in g.eleves]
+                _echec(resultat, pid, [Raison(message)], eleves)
+            return
+        eleves = [e for g in groupes[coupable] for e in g.eleves]
+        essais[coupable] = essais.get(coupable, 0) + 1
+        if essais[coupable] <= ESSAIS_GROUPES and len(groupes[coupable]) < len(eleves):
+            # Des groupes plus petits se rangent mieux dans les capacités : on réessaie.
+            plus = decouper_groupes(ctx.session, coupable, eleves, len(groupes[coupable]) + 1)
+            if not controles_directs(ctx.session, coupable, plus):
+                groupes[coupable] = plus
+                continue
+        _echec(resultat, coupable, [Raison(message)], eleves)
+        restants.remove(coupable)
+
+
+def _affiner_groupes(
+    session: Session, projets: list[str], groupes: dict[str, list[Groupe]], essais: dict
+) -> None:
+    """Groupes plus petits pour les projets que le glouton ne sait pas planifier.
+
+    Un projet rempli pile à sa capacité effective, avec des jours_max serrés, peut être
+    infaisable avec ses groupes initiaux (granularité) ; le prouver coûte cher au solveur.
+    Tant que le glouton échoue sur un projet, on essaie un groupe de plus (au plus
+    `ESSAIS_GROUPES`) ; on garde le découpage qui fait réussir le glouton, sinon l'initial.
+    """
+    from moteur.rotation.glouton import echecs_glouton  # import circulaire sinon
+
+    def tous() -> list[Groupe]:
+        return [g for p in projets for g in groupes[p]]
+
+    for pid in sorted(echecs_glouton(session, tous())):
+        initial = groupes[pid]
+        eleves = [e for g in initial for e in g.eleves]
+        for k in range(len(initial) + 1, min(len(eleves), len(initial) + ESSAIS_GROUPES) + 1):
+            essai = decouper_groupes(session, pid, eleves, k)
+            if controles_directs(session, pid, essai):
+                continue
+            groupes[pid] = essai
+            if pid not in echecs_glouton(session, tous()):
+                essais[pid] = k - len(initial)
+                break
+        else:
+            groupes[pid] = initial
+
+
+def _resoudre(
+    ctx: _Contexte, projets: list[str], tous: list[Groupe], resultat: ResultatRotation
+) -> int:
+    """Résout la composante ; rend OPTIMAL/FEASIBLE (planning ajouté), INFEASIBLE ou UNKNOWN.
+
+    La solution de départ (glouton, sinon faisable) sert d'indice ET de plancher : la
+    diversité de chaque projet est au moins celle du départ (contrainte), et si le
+    solveur rend un score inférieur (temps trop court), c'est le départ qui est gardé.
+    """
+    t0 = time.perf_counter()
+    depart = _depart(ctx, tous)
+    if depart is None:
+        return cp_model.INFEASIBLE
+    m = construire(ctx.session, tous, ctx.poids, ctx.jours_porteur)
+    m.modele.maximize(sum(m.score))
+    glouton = _indice(ctx.session, m, depart)
+    score_glouton = (
+        score_planning(ctx.session, tous, glouton, ctx.poids, ctx.jours_porteur)
+        if glouton
+        else None
+    )
+    solveur = _solveur(ctx.graine, ctx.restant())
+    statut = solveur.solve(m.modele)
+    duree = time.perf_counter() - t0
+    trouve = statut in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if score_glouton is not None and (not trouve or solveur.objective_value < score_glouton):
+        borne = solveur.best_objective_bound if trouve else None
+        stats = StatsComposante(tuple(projets), "départ gardé", score_glouton, borne, duree)
+        resultat.composantes.append(stats)
+        resultat.planning.extend(glouton)
+        resultat.planning.sort(key=lambda lg: (lg.projet_id, lg.groupe, lg.date))
+        for g in tous:
+            resultat.groupes.setdefault(g.projet_id, []).append(g)
+        return cp_model.FEASIBLE
+    if not trouve:
+        return cp_model.INFEASIBLE if statut == cp_model.INFEASIBLE else cp_model.UNKNOWN
+    stats = StatsComposante(
+        tuple(projets),
+        STATUTS[statut],
+        solveur.objective_value,
+        solveur.best_objective_bound,
+        duree,
+    )
+    resultat.composantes.append(stats)
+    _extraire(m, solveur, resultat)
+    return statut
+
+
+def _depart(ctx: _Contexte, groupes: list[Groupe]) -> list[LignePlanning] | None:
+    """Solution de départ : le glouton, sinon une solution des seules contraintes dures.
+
+    Rend [] si aucune n'est trouvée à temps (le solveur part alors de rien) et None si
+    les contraintes dures sont prouvées incompatibles (diagnostic par `localiser`).
+    La recherche de faisabilité prend au plus la moitié du temps restant.
+    """
+    from moteur.rotation.glouton import planning_glouton  # import circulaire sinon
+
+    lignes = planning_glouton(ctx.session, groupes)
+    if lignes:
+        return lignes
+    m = construire(ctx.session, groupes, ctx.poids, avec_objectif=False)
+    solveur = cp_model.CpSolver()
+    solveur.parameters.num_workers = 2
+    solveur.parameters.random_seed = ctx.graine
+    solveur.parameters.max_time_in_seconds = ctx.restant() / 2
+    statut = solveur.solve(m.modele)
+    if statut == cp_model.INFEASIBLE:
+        return None
+    if statut not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    resultat = ResultatRotation()
+    _extraire(m, solveur, resultat)
+    return resultat.planning
+
+
+def _indice(session: Session, m: ModeleRotation, lignes: list[LignePlanning]) -> list:
+    """Solution de départ (glouton ou faisable) : indice du solveur et plancher.
+
+    Les rotations des groupes interchangeables sont permutées pour respecter l'ordre
+    imposé par la rupture de symétrie (sinon l'indice serait irréalisable). La diversité
+    de chaque projet (somme sur ses groupes) doit être au moins celle du départ.
+    """
+    if not lignes:
+        return []
+    index = {(g.projet_id, g.libelle): gi for gi, g in enumerate(m.groupes)}
+    rotation: dict[int, dict[date, str]] = {}
+    for lg in lignes:
+        rotation.setdefault(index[lg.projet_id, lg.groupe], {})[lg.date] = lg.structure_id
+    for membres in classes_symetriques(m):
+        rangs = {h.id: r for r, h in enumerate(m.structures(m.groupes[membres[0]]))}
+        premier = session.jours[0]
+        tries = sorted((rotation[gi] for gi in membres), key=lambda r: rangs[r[premier]])
+        rotation.update(zip(membres, tries, strict=True))
+    for (gi, hid, jour), var in m.y.items():
+        m.modele.add_hint(var, rotation[gi][jour] == hid)
+    par_projet: dict[str, int] = {}
+    for gi, g in enumerate(m.groupes):
+        vus = {d for hid in rotation[gi].values() for d in session.structures[hid].domaines}
+        par_projet[g.projet_id] = par_projet.get(g.projet_id, 0) + len(vus)
+    for pid, minimum in par_projet.items():
+        gis = [gi for gi, g in enumerate(m.groupes) if g.projet_id == pid]
+        m.modele.add(sum(m.diversite[gi] for gi in gis) >= minimum)
+    return lignes
+
+
+def _solveur(graine: int, limite_s: float) -> cp_model.CpSolver:
+    solveur = cp_model.CpSolver()
+    solveur.parameters.num_workers = 2
+    # Le sous-solveur complet « max_lp » (relaxation linéaire la plus forte) prouve les
+    # bornes ; le second fil alterne les voisinages (LNS) qui améliorent la solution.
+    solveur.parameters.subsolvers.append("max_lp")
+    solveur.parameters.random_seed = graine
+    solveur.parameters.max_time_in_seconds = max(TEMPS_MIN_S, limite_s)
+    return solveur
+
+
+def _extraire(m: ModeleRotation, solveur: cp_model.CpSolver, resultat: ResultatRotation) -> None:
+    for (gi, hid, jour), var in m.y.items():
+        if solveur.boolean_value(var):
+            g = m.groupes[gi]
+            resultat.planning.append(LignePlanning(g.projet_id, g.libelle, jour, hid))
+    for g in m.groupes:
+        resultat.groupes.setdefault(g.projet_id, []).append(g)
+    resultat.planning.sort(key=lambda lg: (lg.projet_id, lg.groupe, lg.date))
+
+
+def localiser(
+    session: Session, groupes: list[Groupe], limite_s: float = 10.0
+) -> tuple[str | None, str]:
+    """Projet à écarter et pourquoi, d'après un noyau d'hypothèses incompatibles.
+
+    Rend (None, message) si le temps `limite_s` ne suffit ni à trouver une solution ni à
+    prouver l'infaisabilité.
+    """
+    m = construire(session, groupes, Poids(), avec_hypotheses=True)
+    solveur = cp_model.CpSolver()
+    solveur.parameters.num_workers = 1
+    solveur.parameters.max_time_in_seconds = max(TEMPS_MIN_S, limite_s)
+    statut = solveur.solve(m.modele)
+    projets = list(dict.fromkeys(g.projet_id for g in groupes))
+    if statut != cp_model.INFEASIBLE:
+        return None, SANS_SOLUTION
+    noyau = solveur.sufficient_assumptions_for_infeasibility()
+    cles: list[tuple] = [m.hypotheses[i] for i in noyau if i in m.hypotheses]
+    en_cause = [c[1] for c in cles if c[0] == "projet"] or projets
+    coupable = en_cause[-1]
+    if not cles:
+        cles = [("projet", p) for p in en_cause]
+    return coupable, expliquer_conflit(session, cles)

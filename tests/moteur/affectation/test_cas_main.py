@@ -1,0 +1,189 @@
+"""Petits cas faits main : les réponses sont calculées à la main dans les commentaires."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from moteur.affectation import (
+    affecter,
+    borne_max_flot,
+    calculer_priorites,
+    paires_envie_justifiee,
+    premier_arrive,
+)
+from moteur.affectation.bareme import Bareme, bareme_defaut, bareme_depuis_dict, charger_bareme
+from moteur.erreurs import ErreurUtilisateur
+from tests.moteur.affectation.fabrique import session_test
+
+
+def projets_de(resultat) -> dict[str, str | None]:
+    return {e: a.projet_id for e, a in resultat.affectations.items()}
+
+
+def test_boursier_passe_devant_le_plus_proche():
+    # P1 : 1 place. A habite à 1 km, B (boursier, 2 points) à 5 km : B passe avant A.
+    # A se rabat sur P2 (son 2e voeu).
+    session = session_test(
+        [("P1", 1, 0.0), ("P2", 1, 10.0)],
+        [
+            {"id": "A", "voeux": ["P1", "P2"], "km": 1.0},
+            {"id": "B", "voeux": ["P1"], "km": 5.0, "boursier": True},
+        ],
+    )
+    resultat = affecter(session, "stable")
+    assert projets_de(resultat) == {"A": "P2", "B": "P1"}
+    assert resultat.affectations["A"].rang == 2
+    assert resultat.affectations["B"].rang == 1
+
+
+def test_a_points_egaux_le_plus_proche_passe():
+    # Ni boursier ni rural : A (1 km de P1) passe avant B (3 km) ; B n'a pas d'autre voeu.
+    session = session_test(
+        [("P1", 1, 0.0)],
+        [{"id": "B", "voeux": ["P1"], "km": 3.0}, {"id": "A", "voeux": ["P1"], "km": 1.0}],
+    )
+    resultat = affecter(session, "stable")
+    assert projets_de(resultat) == {"B": None, "A": "P1"}
+    assert "complets" in resultat.raisons["B"]
+
+
+def test_premier_arrive_suit_l_ordre_du_fichier():
+    # Même situation : B est en premier dans le fichier, il prend la place.
+    session = session_test(
+        [("P1", 1, 0.0)],
+        [{"id": "B", "voeux": ["P1"], "km": 3.0}, {"id": "A", "voeux": ["P1"], "km": 1.0}],
+    )
+    assert projets_de(premier_arrive(session)) == {"B": "P1", "A": None}
+
+
+def test_optimal_place_plus_que_stable():
+    # P1 et P2 : 1 place chacun. A (à 0,5 km de P1) veut P1 puis P2 ; B (à 4 km) ne veut que P1.
+    # Stable : A passe avant B pour P1 (plus proche) et le garde ; B est refusé ; P2 reste
+    # vide. Optimal : A → P2 (rang 2), B → P1 : 2 placés, la borne du flot maximum.
+    session = session_test(
+        [("P1", 1, 0.0), ("P2", 1, 2.0)],
+        [{"id": "A", "voeux": ["P1", "P2"], "km": 0.5}, {"id": "B", "voeux": ["P1"], "km": 4.0}],
+    )
+    assert projets_de(affecter(session, "stable")) == {"A": "P1", "B": None}
+    assert projets_de(affecter(session, "optimal")) == {"A": "P2", "B": "P1"}
+    assert borne_max_flot(session) == 2
+
+
+def test_distance_et_age_donnent_la_raison():
+    # P1 à 30 km (> 25) ; P2 demande 16 ans, C a 15 ans (né en 2011... le 2010-12-01).
+    session = session_test(
+        [("P1", 5, 30.0), ("P2", 5, 0.0, 16)],
+        [
+            {"id": "LOIN", "voeux": ["P1"]},
+            {"id": "JEUNE", "voeux": ["P2"], "naissance": date(2010, 12, 1)},
+            {"id": "AGE", "voeux": ["P2"], "naissance": date(2010, 1, 1)},
+            {"id": "RIEN", "voeux": []},
+        ],
+    )
+    resultat = affecter(session, "stable")
+    assert projets_de(resultat) == {"LOIN": None, "JEUNE": None, "AGE": "P2", "RIEN": None}
+    assert resultat.raisons["LOIN"].startswith("aucun voeu à portée")
+    assert resultat.raisons["JEUNE"].startswith("aucun projet de ses voeux n'accepte son âge")
+    assert resultat.raisons["RIEN"] == "aucun voeu exprimé"
+
+
+def test_age_atteint_pendant_la_session_ne_suffit_pas():
+    # Né le 2010-06-17 : 15 ans le 15 et le 16 juin, 16 ans à partir du 17. Un projet qui
+    # demande 16 ans chaque jour le refuse ; un autre qui ouvre à 15 ans l'accepte.
+    session = session_test(
+        [("P16", 3, 0.0, 16), ("P15", 3, 0.0, 15)],
+        [{"id": "X", "voeux": ["P16", "P15"], "naissance": date(2010, 6, 17)}],
+    )
+    resultat = affecter(session, "stable")
+    assert resultat.affectations["X"].projet_id == "P15"
+    assert resultat.affectations["X"].rang == 2
+
+
+def test_capacite_effective_plus_petite_que_places():
+    # 3 places annoncées mais la rotation n'en permet que 2 : 2 placés au plus.
+    session = session_test(
+        [("P1", 3, 0.0)],
+        [{"id": f"E{i}", "voeux": ["P1"], "km": float(i)} for i in range(4)],
+    )
+    for politique in ("stable", "optimal", "premier-arrive"):
+        resultat = affecter(session, politique, capacites={"P1": 2})
+        assert resultat.indicateurs.eleves_places == 2
+        # Stable et optimal : les 2 plus proches (E0, E1) — à égalité de points, l'optimal
+        # ne les départage pas ; on vérifie seulement le nombre pour lui.
+    resultat = affecter(session, "stable", capacites={"P1": 2})
+    assert sorted(resultat.placees) == ["E0", "E1"]
+    # Une capacité effective plus grande que places ne donne pas plus que places.
+    assert affecter(session, "stable", capacites={"P1": 9}).indicateurs.eleves_places == 3
+
+
+def test_mixite_places_reservees_puis_liberees():
+    # P1 : 10 places, demandé par les deux genres : 3 places réservées par genre.
+    # 12 garçons plus proches que 3 filles : sans réserve, les 10 garçons les plus proches.
+    # Avec réserve : 3 filles + 7 garçons les plus proches.
+    eleves = [{"id": f"G{i:02d}", "voeux": ["P1"], "km": i * 0.1, "genre": "M"} for i in range(12)]
+    eleves += [{"id": f"F{i}", "voeux": ["P1"], "km": 5 + i, "genre": "F"} for i in range(3)]
+    session = session_test([("P1", 10, 0.0)], eleves)
+    resultat = affecter(session, "stable")
+    places = sorted(resultat.placees)
+    assert places == ["F0", "F1", "F2"] + [f"G{i:02d}" for i in range(7)]
+    priorites = calculer_priorites(session)
+    assert priorites.reserves == {"P1": {"F": 3, "M": 3}}
+    assert paires_envie_justifiee(session, resultat, priorites) == 0
+    # Sans tenir compte des réserves : G07..G11 (5 garçons) envient chacune des 3 filles.
+    assert paires_envie_justifiee(session, resultat, priorites, avec_reserves=False) == 15
+    # Une seule fille : 1 fille + 9 garçons (les 2 places réservées libres sont libérées).
+    session1 = session_test([("P1", 10, 0.0)], eleves[:12] + eleves[12:13])
+    assert affecter(session1, "stable").indicateurs.eleves_places == 10
+    assert affecter(session1, "optimal").indicateurs.eleves_places == 10
+
+
+def test_mixite_optimal():
+    # Même cas : l'optimal remplit aussi les places réservées (3 filles).
+    eleves = [{"id": f"G{i:02d}", "voeux": ["P1"], "km": i * 0.1, "genre": "M"} for i in range(12)]
+    eleves += [{"id": f"F{i}", "voeux": ["P1"], "km": 5 + i, "genre": "F"} for i in range(3)]
+    resultat = affecter(session_test([("P1", 10, 0.0)], eleves), "optimal")
+    assert sum(1 for e in resultat.placees if e.startswith("F")) == 3
+    assert resultat.indicateurs.projets_mixtes == 1
+
+
+def test_optimal_prefere_l_egalite_des_chances_puis_les_rangs():
+    # P1 : 1 place, demandée par A (1er voeu) et B boursier (2e voeu, P0 en 1er mais P0 a
+    # 0 place). Un seul placé possible : l'optimal place le boursier B.
+    session = session_test(
+        [("P0", 0, 0.0), ("P1", 1, 0.0)],
+        [{"id": "A", "voeux": ["P1"]}, {"id": "B", "voeux": ["P0", "P1"], "boursier": True}],
+    )
+    assert projets_de(affecter(session, "optimal")) == {"A": None, "B": "P1"}
+    # Sans boursier : même nombre de placés et mêmes points ; le meilleur rang (A, rang 1).
+    session.eleves["B"].boursier = False
+    assert projets_de(affecter(session, "optimal")) == {"A": "P1", "B": None}
+
+
+def test_bareme_par_defaut_et_reserves():
+    bareme = bareme_defaut()
+    assert (bareme.points_boursier, bareme.points_rural, bareme.seuil_mixite_pct) == (2, 1, 30)
+    # ⌈30 % × c⌉, sans dépasser la moitié : calculé à la main.
+    assert [bareme.reserve(c) for c in (1, 2, 3, 10, 11, 20)] == [0, 1, 1, 3, 4, 6]
+    assert bareme.points(boursier=True, rural=True) == 3
+
+
+def test_bareme_toml(tmp_path):
+    chemin = tmp_path / "bareme.toml"
+    chemin.write_text('nom = "essai"\npoints_boursier = 5\nseuil_mixite_pct = 40\n', "utf-8")
+    bareme = charger_bareme(chemin)
+    assert bareme == Bareme(nom="essai", points_boursier=5, seuil_mixite_pct=40)
+
+
+@pytest.mark.parametrize(
+    "brut", [{"inconnu": 1}, {"points_boursier": "2"}, {"seuil_mixite_pct": 70}, []]
+)
+def test_bareme_invalide(brut):
+    with pytest.raises(ErreurUtilisateur):
+        bareme_depuis_dict(brut, "bareme.json")
+
+
+def test_politique_inconnue():
+    with pytest.raises(ErreurUtilisateur):
+        affecter(session_test([], []), "loterie")
