@@ -115,8 +115,8 @@ def planifier_rotation(
     """Groupes et rotation de tous les projets qui ont des élèves placés.
 
     `limite_s` : temps total (découpe en groupes, modèles, solveur, diagnostics
-    d'infaisabilité), réparti entre composantes au prorata de leur nombre de groupes (le
-    temps non utilisé par une composante profite aux suivantes). Chaque appel au
+    d'infaisabilité), réparti entre composantes au prorata de leur nombre de groupes,
+    triplé quand le glouton y échoue (le temps non utilisé profite aux suivantes). Chaque appel au
     solveur reçoit au moins `TEMPS_MIN_S` : le dépassement est borné par ce plancher.
     `jours_porteur` : jours de lancement / restitution où l'on préfère les groupes chez le
     porteur, quand le porteur est une structure d'accueil du projet (sinon sans effet).
@@ -134,7 +134,7 @@ def planifier_rotation(
         else:
             a_resoudre[pid] = groupes
     comps = composantes(session, list(a_resoudre))
-    tailles = {tuple(c): sum(len(a_resoudre[p]) for p in c) for c in comps}
+    tailles = {tuple(c): _poids_temps(session, c, a_resoudre) for c in comps}
     reste_taille = sum(tailles.values())
     fin = debut + limite_s
     for i, comp in enumerate(comps):
@@ -154,6 +154,15 @@ def planifier_rotation(
         for eid in places.get(pid, []):
             affectations[eid].groupe = ""
     return resultat
+
+
+def _poids_temps(session: Session, comp: list[str], groupes: dict[str, list[Groupe]]) -> int:
+    """Part du temps d'une composante : son nombre de groupes, triplé quand le glouton
+    échoue (pas de solution de départ : la faisabilité elle-même est à chercher)."""
+    from moteur.rotation.glouton import planning_glouton  # import circulaire sinon
+
+    tous = [g for p in comp for g in groupes[p]]
+    return len(tous) * (1 if planning_glouton(session, tous) else 3)
 
 
 def _echec(resultat: ResultatRotation, pid: str, raisons: list[Raison], eleves: list[str]):
@@ -213,7 +222,8 @@ def _affiner_groupes(
     Un projet rempli pile à sa capacité effective, avec des jours_max serrés, peut être
     infaisable avec ses groupes initiaux (granularité) ; le prouver coûte cher au solveur.
     Tant que le glouton échoue sur un projet, on essaie un groupe de plus (au plus
-    `ESSAIS_GROUPES`) ; on garde le découpage qui fait réussir le glouton, sinon l'initial.
+    `ESSAIS_GROUPES`) ; on garde le premier découpage qui fait réussir le glouton, sinon
+    le plus fin essayé (des groupes plus petits se rangent plus facilement).
     """
     from moteur.rotation.glouton import echecs_glouton  # import circulaire sinon
 
@@ -228,11 +238,9 @@ def _affiner_groupes(
             if controles_directs(session, pid, essai):
                 continue
             groupes[pid] = essai
+            essais[pid] = k - len(initial)
             if pid not in echecs_glouton(session, tous()):
-                essais[pid] = k - len(initial)
                 break
-        else:
-            groupes[pid] = initial
 
 
 def _resoudre(
