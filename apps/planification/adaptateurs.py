@@ -1,0 +1,784 @@
+"""Le pont entre la base (modèles Django) et le moteur (`moteur.modele`).
+
+- `session_moteur(session)` : une session de la base → `moteur.modele.Session`, en une
+  poignée de requêtes (pas une par élève : 25 000 élèves se lisent en une seconde environ).
+- `enregistrer_session(donnees, ...)` : l'inverse, en UNE transaction (tout ou rien).
+  Réimporter une session du même nom la met à jour : établissements mis à jour par UAI,
+  structures et projets mis à jour par identifiant (on garde leurs gestionnaires, leur
+  description, leur statut), ceux absents du dossier supprimés ; élèves, vœux, identités et
+  plan entièrement remplacés.
+- `plan_moteur(session)` / `enregistrer_plan(session, plan, raisons)` : le plan
+  (affectations, groupes, planning) dans les deux sens.
+
+Aucun nom d'élève n'est écrit dans un message : seulement des identifiants pseudonymes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+from django.db import connection, transaction
+from django.db.models import Model, ProtectedError
+from django.utils import timezone
+
+from apps.campagnes.models import Session
+from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.planification.models import Affectation, Creneau, Groupe, Voeu
+from apps.projets.models import Porteur, Projet
+from apps.structures.models import StructureAccueil
+from apps.territoires.models import Commune
+from moteur import modele as m
+from moteur import referentiel
+from moteur.erreurs import ErreurUtilisateur, Probleme
+
+LOT = 2000  # taille des lots de bulk_create
+LOT_BRUT = 5000  # lignes par executemany (SQLite)
+Localisateur = Callable[[str, str], int | None]  # (fichier, clé) -> numéro de ligne
+
+# --- Base → moteur ---------------------------------------------------------------------------
+
+
+def session_moteur(
+    session: Session,
+    *,
+    statuts: Collection[str] | None = None,
+    avec_identites: bool = False,
+) -> m.Session:
+    """La session de la base pour le moteur.
+
+    `statuts` : ne garder que les projets de ces statuts (None = tous ceux qui ont un porteur
+    et au moins une structure). Les vœux vers un projet écarté sont retirés, avec un
+    avertissement. Les identités ne sont lues que si `avec_identites`.
+    """
+    donnees = m.Session(parametres=session.parametres())
+    donnees.structures = _structures_moteur(session)
+    donnees.projets = _projets_moteur(session, statuts, donnees.avertissements)
+    donnees.eleves = _eleves_moteur(session, set(donnees.projets), donnees.avertissements)
+    donnees.etablissements = _etablissements_moteur(session)
+    if avec_identites:
+        donnees.identites = _identites_moteur(session)
+    return donnees
+
+
+def _structures_moteur(session: Session) -> dict[str, m.StructureAccueil]:
+    resultat = {}
+    for s in StructureAccueil.objects.filter(session=session).order_by("identifiant"):
+        resultat[s.identifiant] = m.StructureAccueil(
+            id=s.identifiant,
+            nom=s.nom,
+            domaines=tuple(s.liste_domaines),
+            commune_insee=s.commune_id,
+            point=m.Point(s.latitude, s.longitude),
+            accueil_max=s.accueil_max,
+            jours=tuple(sorted(s.dates_accueil)),
+            jours_max=s.jours_max,
+            age_min=s.age_min,
+            heure_debut=s.heure_debut,
+            heure_fin=s.heure_fin,
+            siret=s.siret,
+            adresse=s.adresse,
+            tuteur=s.tuteur,
+            tuteur_email=s.tuteur_email,
+            telephone=s.telephone,
+            representant=s.representant,
+        )
+    return resultat
+
+
+def _projets_moteur(
+    session: Session, statuts: Collection[str] | None, avertissements: list[str]
+) -> dict[str, m.Projet]:
+    projets = Projet.objects.filter(session=session).select_related("porteur")
+    if statuts is not None:
+        projets = projets.filter(statut__in=list(statuts))
+    lien = Projet.structures.through
+    structures_par_projet: dict[int, list[str]] = {}
+    for projet_id, identifiant in (
+        lien.objects.filter(projet__session=session)
+        .order_by("structureaccueil__identifiant")
+        .values_list("projet_id", "structureaccueil__identifiant")
+    ):
+        structures_par_projet.setdefault(projet_id, []).append(identifiant)
+    resultat = {}
+    for p in projets.order_by("identifiant"):
+        structures = tuple(structures_par_projet.get(p.pk, ()))
+        if p.porteur is None or not structures:
+            avertissements.append(
+                f"projet {p.identifiant} écarté : il n'a pas encore de porteur ou de structure"
+            )
+            continue
+        resultat[p.identifiant] = m.Projet(
+            id=p.identifiant,
+            nom=p.nom,
+            type=m.TypeProjet(p.type),
+            porteur=p.porteur.nom,
+            commune_insee=p.commune_id,
+            point=m.Point(p.latitude, p.longitude),
+            places=p.places,
+            structures=structures,
+            referent=p.referent,
+            referent_telephone=p.referent_telephone,
+            porteur_representant=p.porteur.representant,
+            porteur_adresse=p.porteur.adresse,
+            outil_pedagogique=p.outil_pedagogique,
+        )
+    return resultat
+
+
+def _voeux_par_eleve(session: Session) -> dict[int, list[str]]:
+    voeux: dict[int, list[str]] = {}
+    for eleve_id, projet in (
+        Voeu.objects.filter(eleve__session=session)
+        .order_by("eleve_id", "rang")
+        .values_list("eleve_id", "projet__identifiant")
+    ):
+        voeux.setdefault(eleve_id, []).append(projet)
+    return voeux
+
+
+def _eleves_moteur(
+    session: Session, projets: set[str], avertissements: list[str]
+) -> dict[str, m.Eleve]:
+    voeux = _voeux_par_eleve(session)
+    colonnes = (
+        "pk",
+        "identifiant",
+        "etablissement__uai",
+        "date_naissance",
+        "genre",
+        "commune_id",
+        "commune__population",
+        "latitude",
+        "longitude",
+        "domaines",
+        "boursier",
+    )
+    resultat = {}
+    retires = 0
+    lignes = Eleve.objects.filter(session=session).order_by("ordre", "pk").values_list(*colonnes)
+    for (
+        pk,
+        ident,
+        uai,
+        naissance,
+        genre,
+        commune,
+        population,
+        lat,
+        lon,
+        domaines,
+        boursier,
+    ) in lignes:
+        tous = voeux.get(pk, [])
+        gardes = tuple(p for p in tous if p in projets)
+        retires += len(tous) - len(gardes)
+        resultat[ident] = m.Eleve(
+            id=ident,
+            uai=uai,
+            date_naissance=naissance,
+            voeux=gardes,
+            commune_insee=commune,
+            point=m.Point(lat, lon),
+            genre=genre,
+            domaines=tuple(d for d in domaines.split("|") if d),
+            boursier=boursier,
+            rural=population < referentiel.SEUIL_RURAL,
+        )
+    if retires:
+        avertissements.append(f"{retires} vœu(x) vers des projets écartés ont été retirés")
+    return resultat
+
+
+def _etablissements_moteur(session: Session) -> dict[str, m.Etablissement]:
+    etablissements = Etablissement.objects.filter(
+        pk__in=Eleve.objects.filter(session=session).values("etablissement_id")
+    ).order_by("uai")
+    return {
+        e.uai: m.Etablissement(
+            uai=e.uai,
+            nom=e.nom,
+            commune_insee=e.commune_id,
+            point=m.Point(e.latitude, e.longitude),
+            adresse=e.adresse,
+            chef_etablissement=e.chef_etablissement,
+            email=e.email,
+        )
+        for e in etablissements
+    }
+
+
+# fmt: off
+CHAMPS_IDENTITE = (
+    "nom", "prenom", "classe", "adresse", "telephone", "email", "representant1_nom",
+    "representant1_email", "representant2_nom", "representant2_email",
+)
+# fmt: on
+
+
+def _identites_moteur(session: Session) -> dict[str, m.IdentiteEleve]:
+    lignes = (
+        IdentiteEleve.objects.filter(eleve__session=session)
+        .order_by("eleve__ordre", "eleve_id")
+        .values_list("eleve__identifiant", *CHAMPS_IDENTITE)
+    )
+    return {ligne[0]: m.IdentiteEleve(ligne[0], *ligne[1:]) for ligne in lignes}
+
+
+# --- Moteur → base : contrôles -----------------------------------------------------------------
+
+
+def _references_communes(donnees: m.Session) -> Iterable[tuple[str, str, str]]:
+    """(fichier, clé de la ligne, code INSEE) de chaque entité du dossier."""
+    for uai, e in donnees.etablissements.items():
+        yield "etablissements.csv", uai, e.commune_insee
+    for ident, s in donnees.structures.items():
+        yield "structures.csv", ident, s.commune_insee
+    for ident, p in donnees.projets.items():
+        yield "projets.csv", ident, p.commune_insee
+    for ident, el in donnees.eleves.items():
+        yield "eleves.csv", ident, el.commune_insee
+
+
+def problemes_communes(donnees: m.Session, localiser: Localisateur | None = None) -> list[Probleme]:
+    """Les communes du dossier absentes du référentiel en base, localisées si possible."""
+    references = list(_references_communes(donnees))
+    codes = {code for _, _, code in references}
+    connus = set(Commune.objects.filter(code__in=codes).values_list("code", flat=True))
+    problemes = []
+    for fichier, cle, code in references:
+        if code in connus:
+            continue
+        ligne = localiser(fichier, cle) if localiser else None
+        problemes.append(
+            Probleme(
+                f"la commune {code} (ligne « {cle} ») est absente du référentiel des communes de "
+                "la plateforme : corrigez le code INSEE",
+                fichier,
+                ligne,
+                "commune_insee",
+            )
+        )
+        if len(problemes) >= 50:
+            problemes.append(Probleme("… (50 premières communes inconnues seulement)"))
+            break
+    return problemes
+
+
+# --- Moteur → base : écriture ------------------------------------------------------------------
+
+
+def enregistrer_session(
+    donnees: m.Session,
+    *,
+    session: Session | None = None,
+    est_demo: bool = False,
+    statut_projets: str = Projet.Statut.PUBLIE,
+    localiser: Localisateur | None = None,
+) -> Session:
+    """Écrit le dossier en base en une transaction ; renvoie la session (créée ou remplacée).
+
+    Sans `session`, on reprend la session de même nom si elle existe (une seule), sinon on
+    la crée. `statut_projets` : statut des projets NOUVEAUX (les existants gardent le leur).
+    """
+    problemes = problemes_communes(donnees, localiser)
+    if problemes:
+        raise ErreurUtilisateur(problemes)
+    try:
+        with transaction.atomic():
+            session = _session(donnees.parametres, session, est_demo)
+            _vider_eleves_et_plan(session)
+            etablissements = _enregistrer_etablissements(donnees.etablissements)
+            structures = _enregistrer_structures(session, donnees.structures, est_demo)
+            projets = _enregistrer_projets(
+                session, donnees.projets, structures, est_demo, statut_projets
+            )
+            _enregistrer_eleves(session, donnees, etablissements, projets, est_demo)
+    except ProtectedError as exc:
+        objets = sorted({str(o) for o in exc.protected_objects})[:5]
+        raise ErreurUtilisateur(
+            "la session ne peut pas être remplacée : des données en dépendent encore "
+            f"({', '.join(objets)}…) ; supprimez-les d'abord ou importez sous un autre nom "
+            "(--session)"
+        ) from None
+    return session
+
+
+def _session(parametres: m.ParametresSession, session: Session | None, est_demo: bool) -> Session:
+    if session is None:
+        existantes = list(Session.objects.filter(nom=parametres.nom).order_by("pk")[:2])
+        if len(existantes) > 1:
+            raise ErreurUtilisateur(
+                f"plusieurs sessions s'appellent « {parametres.nom} » : choisissez un autre nom "
+                "(--session)"
+            )
+        session = existantes[0] if existantes else Session(est_demo=est_demo)
+    session.nom = parametres.nom
+    session.date_debut = parametres.date_debut
+    session.date_fin = parametres.date_fin
+    session.jours_feries = [j.isoformat() for j in parametres.jours_feries]
+    session.distance_max_km = parametres.distance_max_km
+    session.save()
+    return session
+
+
+GEREES_ICI = {Voeu, Affectation, IdentiteEleve}
+
+
+def _verifier_dependances(session: Session) -> None:
+    """Refuse de remplacer les élèves si d'autres données en dépendent (conventions,
+    présences…) : les effacer en silence serait une perte grave."""
+    for relation in Eleve._meta.related_objects:
+        modele = relation.related_model
+        if modele in GEREES_ICI:
+            continue
+        if modele._default_manager.filter(**{f"{relation.field.name}__session": session}).exists():
+            raise ErreurUtilisateur(
+                f"la session « {session.nom} » a déjà des {modele._meta.verbose_name_plural} "
+                "liées à ses élèves : la réimporter les effacerait. Importez sous un autre nom "
+                "(--session) ou supprimez-les d'abord."
+            )
+
+
+def _vider_plan_et_feuilles(session: Session) -> None:
+    """Supprime vœux, identités et plan de la session (les feuilles, sans dépendances)."""
+    Voeu.objects.filter(eleve__session=session).delete()
+    Affectation.objects.filter(eleve__session=session).delete()
+    IdentiteEleve.objects.filter(eleve__session=session).delete()
+    Creneau.objects.filter(groupe__projet__session=session).delete()
+    Groupe.objects.filter(projet__session=session).delete()
+
+
+def _vider_eleves_et_plan(session: Session) -> None:
+    """Avant un réimport : supprime élèves, vœux, identités et plan de la session ; refuse
+    si d'autres données (conventions…) dépendent des élèves."""
+    _verifier_dependances(session)
+    _vider_plan_et_feuilles(session)
+    # Plus rien ne dépend des élèves : suppression directe, sans le collecteur de Django
+    # qui chargerait les 25 000 élèves en mémoire pour chercher leurs dépendances.
+    table = connection.ops.quote_name(Eleve._meta.db_table)
+    colonne = connection.ops.quote_name(Eleve._meta.get_field("session").column)
+    with connection.cursor() as curseur:
+        curseur.execute(f"DELETE FROM {table} WHERE {colonne} = %s", [session.pk])
+
+
+def supprimer_session(session: Session) -> None:
+    """Supprime une session et TOUT ce qu'elle contient, conventions comprises.
+    (`session.delete()` seul échoue dès qu'un plan existe : affectations et créneaux
+    protègent projets et structures.)"""
+    with transaction.atomic():
+        _vider_plan_et_feuilles(session)
+        Eleve.objects.filter(session=session).delete()  # cascade : conventions, présences…
+        session.delete()
+
+
+def _coordonnees_du_fichier(e: m.Etablissement) -> bool:
+    """Faux si le lecteur a placé l'établissement au point de sa commune (pas de coordonnées)."""
+    ref = referentiel.commune(e.commune_insee)
+    return ref is None or ref.point != e.point
+
+
+# fmt: off
+CHAMPS_ETABLISSEMENT = [
+    "nom", "commune_id", "latitude", "longitude", "adresse", "chef_etablissement", "email",
+]
+# fmt: on
+
+
+def _enregistrer_etablissements(donnees: Mapping[str, m.Etablissement]) -> dict[str, int]:
+    """Met à jour par UAI (sans effacer ce que le fichier laisse vide) ; renvoie uai → pk."""
+    existants = Etablissement.objects.in_bulk(list(donnees), field_name="uai")
+    nouveaux, modifies = [], []
+    for uai, e in donnees.items():
+        obj = existants.get(uai)
+        if obj is None:
+            nouveaux.append(
+                Etablissement(
+                    uai=uai,
+                    nom=e.nom,
+                    commune_id=e.commune_insee,
+                    latitude=e.point.latitude,
+                    longitude=e.point.longitude,
+                    adresse=e.adresse,
+                    chef_etablissement=e.chef_etablissement,
+                    email=e.email,
+                )
+            )
+            continue
+        avant = [getattr(obj, c) for c in CHAMPS_ETABLISSEMENT]
+        obj.nom, obj.commune_id = e.nom, e.commune_insee
+        if _coordonnees_du_fichier(e):
+            obj.latitude, obj.longitude = e.point.latitude, e.point.longitude
+        obj.adresse = e.adresse or obj.adresse
+        obj.chef_etablissement = e.chef_etablissement or obj.chef_etablissement
+        obj.email = e.email or obj.email
+        if [getattr(obj, c) for c in CHAMPS_ETABLISSEMENT] != avant:
+            modifies.append(obj)
+    Etablissement.objects.bulk_create(nouveaux, batch_size=LOT)
+    Etablissement.objects.bulk_update(modifies, CHAMPS_ETABLISSEMENT, batch_size=LOT)
+    return dict(Etablissement.objects.filter(uai__in=list(donnees)).values_list("uai", "pk"))
+
+
+# fmt: off
+CHAMPS_STRUCTURE = [
+    "nom", "siret", "domaines", "commune", "adresse", "latitude", "longitude",
+    "accueil_max", "jours", "jours_max", "age_min", "heure_debut", "heure_fin", "tuteur",
+    "tuteur_email", "telephone", "representant",
+]
+# fmt: on
+
+
+def _remplir_structure(obj: StructureAccueil, s: m.StructureAccueil) -> StructureAccueil:
+    obj.nom, obj.siret, obj.domaines = s.nom, s.siret, "|".join(s.domaines)
+    obj.commune_id, obj.adresse = s.commune_insee, s.adresse
+    obj.latitude, obj.longitude = s.point.latitude, s.point.longitude
+    obj.accueil_max, obj.jours = s.accueil_max, [j.isoformat() for j in s.jours]
+    obj.jours_max, obj.age_min = s.jours_max, s.age_min
+    obj.heure_debut, obj.heure_fin = s.heure_debut, s.heure_fin
+    obj.tuteur, obj.tuteur_email = s.tuteur, s.tuteur_email
+    obj.telephone, obj.representant = s.telephone, s.representant
+    return obj
+
+
+def _enregistrer_structures(
+    session: Session, donnees: Mapping[str, m.StructureAccueil], est_demo: bool
+) -> dict[str, int]:
+    existantes = {s.identifiant: s for s in StructureAccueil.objects.filter(session=session)}
+    nouvelles = [
+        _remplir_structure(StructureAccueil(session=session, identifiant=i, est_demo=est_demo), s)
+        for i, s in donnees.items()
+        if i not in existantes
+    ]
+    modifiees = [
+        _remplir_structure(existantes[i], s) for i, s in donnees.items() if i in existantes
+    ]
+    absentes = [obj.pk for i, obj in existantes.items() if i not in donnees]
+    if absentes:
+        Projet.structures.through.objects.filter(structureaccueil_id__in=absentes).delete()
+        StructureAccueil.objects.filter(pk__in=absentes).delete()
+    StructureAccueil.objects.bulk_create(nouvelles, batch_size=LOT)
+    StructureAccueil.objects.bulk_update(modifiees, CHAMPS_STRUCTURE, batch_size=LOT)
+    return dict(StructureAccueil.objects.filter(session=session).values_list("identifiant", "pk"))
+
+
+def type_porteur(nom: str) -> str:
+    """Devine le type d'un porteur d'après son nom (modifiable ensuite dans l'interface)."""
+    bas = nom.lower()
+    regles = [
+        (("lycée", "lycee"), Porteur.Type.LYCEE),
+        (
+            (
+                "communauté",
+                "communaute",
+                "agglo",
+                "métropole",
+                "metropole",
+                "commune",
+                "mairie",
+                "ville de",
+                "intercom",
+                "département",
+                "departement",
+                "région",
+                "region",
+            ),
+            Porteur.Type.COLLECTIVITE,
+        ),
+        (("club", "réseau", "reseau", "medef", "cci", "chambre"), Porteur.Type.CLUB),
+        (("association",), Porteur.Type.ASSOCIATION),
+        (
+            ("hôpital", "hopital", "centre hospitalier", "chu", "agence", "centre de gestion"),
+            Porteur.Type.PUBLIC,
+        ),
+    ]
+    for mots, type_ in regles:
+        if any(mot in bas for mot in mots):
+            return type_
+    return Porteur.Type.AUTRE
+
+
+def _porteurs(donnees: Mapping[str, m.Projet], est_demo: bool) -> dict[str, Porteur]:
+    """Les porteurs par nom : créés s'ils n'existent pas, complétés (jamais écrasés) sinon."""
+    noms = sorted({p.porteur for p in donnees.values()})
+    existants = Porteur.objects.in_bulk(noms, field_name="nom")
+    Porteur.objects.bulk_create(
+        [
+            Porteur(nom=n, type=type_porteur(n), est_demo=est_demo)
+            for n in noms
+            if n not in existants
+        ]
+    )
+    porteurs = Porteur.objects.in_bulk(noms, field_name="nom")
+    a_completer = {}
+    for p in donnees.values():
+        porteur = porteurs[p.porteur]
+        if p.porteur_representant and not porteur.representant:
+            porteur.representant = p.porteur_representant
+            a_completer[porteur.pk] = porteur
+        if p.porteur_adresse and not porteur.adresse:
+            porteur.adresse = p.porteur_adresse
+            a_completer[porteur.pk] = porteur
+    Porteur.objects.bulk_update(list(a_completer.values()), ["representant", "adresse"])
+    return porteurs
+
+
+# fmt: off
+CHAMPS_PROJET = [
+    "nom", "type", "commune", "latitude", "longitude", "places", "porteur", "referent",
+    "referent_telephone", "outil_pedagogique",
+]
+# fmt: on
+
+
+def _remplir_projet(obj: Projet, p: m.Projet, porteur: Porteur) -> Projet:
+    obj.nom, obj.type, obj.commune_id = p.nom, p.type.value, p.commune_insee
+    obj.latitude, obj.longitude = p.point.latitude, p.point.longitude
+    obj.places, obj.porteur = p.places, porteur
+    obj.referent, obj.referent_telephone = p.referent, p.referent_telephone
+    obj.outil_pedagogique = p.outil_pedagogique
+    return obj
+
+
+def _nouveau_projet(session: Session, ident: str, statut: str, est_demo: bool) -> Projet:
+    publie = statut in (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)
+    soumis = statut != Projet.Statut.BROUILLON
+    return Projet(
+        session=session,
+        identifiant=ident,
+        statut=statut,
+        est_demo=est_demo,
+        etape=Projet.Etape.VALIDATION if soumis else Projet.Etape.PROGRAMME,
+        valide_le=timezone.now() if publie else None,
+    )
+
+
+def _enregistrer_projets(
+    session: Session,
+    donnees: Mapping[str, m.Projet],
+    structures: Mapping[str, int],
+    est_demo: bool,
+    statut: str,
+) -> dict[str, int]:
+    porteurs = _porteurs(donnees, est_demo)
+    existants = {p.identifiant: p for p in Projet.objects.filter(session=session)}
+    absents = [obj.pk for i, obj in existants.items() if i not in donnees]
+    if absents:
+        Projet.objects.filter(pk__in=absents).delete()
+    nouveaux = [
+        _remplir_projet(_nouveau_projet(session, i, statut, est_demo), p, porteurs[p.porteur])
+        for i, p in donnees.items()
+        if i not in existants
+    ]
+    modifies = [
+        _remplir_projet(existants[i], p, porteurs[p.porteur])
+        for i, p in donnees.items()
+        if i in existants
+    ]
+    Projet.objects.bulk_create(nouveaux, batch_size=LOT)
+    Projet.objects.bulk_update(modifies, CHAMPS_PROJET, batch_size=LOT)
+    pks = dict(Projet.objects.filter(session=session).values_list("identifiant", "pk"))
+    lien = Projet.structures.through
+    lien.objects.filter(projet__session=session).delete()
+    lien.objects.bulk_create(
+        [
+            lien(projet_id=pks[i], structureaccueil_id=structures[s])
+            for i, p in donnees.items()
+            for s in p.structures
+        ],
+        batch_size=LOT,
+    )
+    return pks
+
+
+def inserer_en_masse(modele: type[Model], champs: list[str], lignes: Iterable[tuple]) -> None:
+    """INSERT en masse, 5 à 10 fois plus rapide que `bulk_create` pour des dizaines de
+    milliers de lignes (pas d'objets modèles, pas de préparation champ par champ) :
+    COPY sous PostgreSQL, `executemany` par lots ailleurs (SQLite). Les valeurs doivent
+    déjà être au format de la base (`adapt_datefield_value` pour les dates) ; les
+    contraintes restent vérifiées par la base."""
+    ops = connection.ops
+    table = ops.quote_name(modele._meta.db_table)
+    colonnes = ", ".join(ops.quote_name(modele._meta.get_field(c).column) for c in champs)
+    with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            with curseur.cursor.copy(f"COPY {table} ({colonnes}) FROM STDIN") as copie:
+                for ligne in lignes:
+                    copie.write_row(ligne)
+            return
+        sql = f"INSERT INTO {table} ({colonnes}) VALUES ({', '.join(['%s'] * len(champs))})"
+        iterateur = iter(lignes)
+        while lot := list(itertools.islice(iterateur, LOT_BRUT)):
+            curseur.executemany(sql, lot)
+
+
+def _enregistrer_eleves(
+    session: Session,
+    donnees: m.Session,
+    etablissements: Mapping[str, int],
+    projets: Mapping[str, int],
+    est_demo: bool,
+) -> None:
+    date_db = connection.ops.adapt_datefield_value
+    inserer_en_masse(
+        Eleve,
+        [
+            "session",
+            "identifiant",
+            "etablissement",
+            "date_naissance",
+            "genre",
+            "commune",
+            "latitude",
+            "longitude",
+            "domaines",
+            "boursier",
+            "ordre",
+            "est_demo",
+        ],
+        (
+            (
+                session.pk,
+                e.id,
+                etablissements[e.uai],
+                date_db(e.date_naissance),
+                e.genre,
+                e.commune_insee,
+                e.point.latitude,
+                e.point.longitude,
+                "|".join(e.domaines),
+                e.boursier,
+                ordre,
+                est_demo,
+            )
+            for ordre, e in enumerate(donnees.eleves.values())
+        ),
+    )
+    pks = dict(Eleve.objects.filter(session=session).values_list("identifiant", "pk"))
+    inserer_en_masse(
+        Voeu,
+        ["eleve", "projet", "rang"],
+        (
+            (pks[e.id], projets[p], rang)
+            for e in donnees.eleves.values()
+            for rang, p in enumerate(e.voeux, start=1)
+        ),
+    )
+    inserer_en_masse(
+        IdentiteEleve,
+        ["eleve", *CHAMPS_IDENTITE],
+        (
+            (pks[i.eleve_id], *(getattr(i, c) for c in CHAMPS_IDENTITE))
+            for i in donnees.identites.values()
+            if i.eleve_id in pks
+        ),
+    )
+
+
+# --- Le plan ------------------------------------------------------------------------------------
+
+
+def a_un_plan(session: Session) -> bool:
+    return Affectation.objects.filter(eleve__session=session).exists()
+
+
+def plan_moteur(session: Session) -> m.Plan:
+    """Le plan enregistré (affectations et planning) ; vide s'il n'y en a pas."""
+    plan = m.Plan()
+    for eleve, projet, rang, groupe in (
+        Affectation.objects.filter(eleve__session=session)
+        .order_by("eleve__ordre", "eleve_id")
+        .values_list("eleve__identifiant", "projet__identifiant", "rang", "groupe__libelle")
+    ):
+        plan.affectations[eleve] = m.Affectation(eleve, projet, rang, groupe or "")
+    plan.planning = [
+        m.LignePlanning(projet, groupe, jour, structure)
+        for projet, groupe, jour, structure in (
+            Creneau.objects.filter(groupe__projet__session=session)
+            .order_by("groupe__projet__identifiant", "groupe__libelle", "date")
+            .values_list(
+                "groupe__projet__identifiant", "groupe__libelle", "date", "structure__identifiant"
+            )
+        )
+    ]
+    return plan
+
+
+def _inconnus(quoi: str, valeurs: Iterable[str], connus: Mapping[str, int]) -> list[Probleme]:
+    manquants = sorted({v for v in valeurs if v not in connus})
+    if not manquants:
+        return []
+    return [Probleme(f"{quoi} inconnu(s) dans la session : {', '.join(manquants[:10])}")]
+
+
+def enregistrer_plan(
+    session: Session, plan: m.Plan, raisons: Mapping[str, str] | None = None
+) -> None:
+    """Remplace le plan de la session (affectations non publiées, groupes, créneaux).
+
+    `raisons` : pour un élève non placé, pourquoi (règle ou manque qui l'a bloqué).
+    """
+    raisons = raisons or {}
+    eleves = dict(Eleve.objects.filter(session=session).values_list("identifiant", "pk"))
+    projets = dict(Projet.objects.filter(session=session).values_list("identifiant", "pk"))
+    structures = dict(
+        StructureAccueil.objects.filter(session=session).values_list("identifiant", "pk")
+    )
+    problemes = (
+        _inconnus("élève(s)", plan.affectations, eleves)
+        + _inconnus(
+            "projet(s)",
+            [a.projet_id for a in plan.affectations.values() if a.projet_id]
+            + [ligne.projet_id for ligne in plan.planning],
+            projets,
+        )
+        + _inconnus("structure(s)", [ligne.structure_id for ligne in plan.planning], structures)
+    )
+    if problemes:
+        raise ErreurUtilisateur(problemes)
+    with transaction.atomic():
+        Affectation.objects.filter(eleve__session=session).delete()
+        Creneau.objects.filter(groupe__projet__session=session).delete()
+        Groupe.objects.filter(projet__session=session).delete()
+        groupes = _creer_groupes(session, plan, projets)
+        Affectation.objects.bulk_create(
+            [
+                Affectation(
+                    eleve_id=eleves[a.eleve_id],
+                    projet_id=projets[a.projet_id] if a.projet_id else None,
+                    rang=a.rang if a.projet_id else None,
+                    groupe_id=groupes.get((a.projet_id, a.groupe)) if a.projet_id else None,
+                    raison="" if a.projet_id else raisons.get(a.eleve_id, ""),
+                )
+                for a in plan.affectations.values()
+            ],
+            batch_size=LOT,
+        )
+        Creneau.objects.bulk_create(
+            [
+                Creneau(
+                    groupe_id=groupes[(ligne.projet_id, ligne.groupe)],
+                    date=ligne.date,
+                    structure_id=structures[ligne.structure_id],
+                )
+                for ligne in plan.planning
+            ],
+            batch_size=LOT,
+        )
+
+
+def _creer_groupes(
+    session: Session, plan: m.Plan, projets: Mapping[str, int]
+) -> dict[tuple[str, str], int]:
+    cles = {(ligne.projet_id, ligne.groupe) for ligne in plan.planning}
+    cles |= {
+        (a.projet_id, a.groupe) for a in plan.affectations.values() if a.projet_id and a.groupe
+    }
+    Groupe.objects.bulk_create(
+        [Groupe(projet_id=projets[p], libelle=g) for p, g in sorted(cles)], batch_size=LOT
+    )
+    return {
+        (p, g): pk
+        for p, g, pk in Groupe.objects.filter(projet__session=session).values_list(
+            "projet__identifiant", "libelle", "pk"
+        )
+    }

@@ -1,0 +1,189 @@
+"""Importer un dossier de session dans la base, et l'exporter.
+
+`importer_dossier(dossier)` lit le dossier avec `moteur.format.lire_session` (qui refuse
+toute entrée invalide avec fichier, ligne et colonne), charge le référentiel des communes
+et des lycées s'il est vide, puis écrit tout en une transaction (`enregistrer_session`).
+`exporter_dossier(session, dossier)` écrit le dossier de la session (et le plan s'il y en
+a un) avec `moteur.format.ecrire_session` / `ecrire_plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apps.campagnes.models import Session
+from apps.planification import adaptateurs
+from apps.projets.models import Projet
+from apps.territoires.models import Commune
+from moteur import format as fmt
+from moteur import modele as m
+from moteur.erreurs import ErreurUtilisateur
+
+TABLES_PAR_FICHIER = {
+    "etablissements.csv": ("etablissements", "uai"),
+    "structures.csv": ("structures", "id"),
+    "projets.csv": ("projets", "id"),
+    "eleves.csv": ("eleves", "id"),
+}
+
+
+@dataclass(slots=True)
+class ResultatImport:
+    session: Session
+    remplacee: bool
+    etablissements: int
+    structures: int
+    projets: int
+    eleves: int
+    voeux: int
+    identites: int
+    avertissements: list[str] = field(default_factory=list)
+
+    def resume(self) -> str:
+        action = "remplacée" if self.remplacee else "créée"
+        return (
+            f"Session « {self.session.nom} » (n° {self.session.pk}) {action} : "
+            f"{self.etablissements} établissement(s), {self.structures} structure(s), "
+            f"{self.projets} projet(s), {self.eleves} élève(s), {self.voeux} vœu(x), "
+            f"{self.identites} identité(s)."
+        )
+
+
+def assurer_referentiel() -> bool:
+    """Charge communes et lycées si la base n'en a aucun ; vrai s'il a fallu les charger."""
+    if Commune.objects.exists():
+        return False
+    from apps.etablissements.chargement import charger_lycees
+    from apps.territoires.chargement import charger_referentiel
+
+    charger_referentiel()
+    charger_lycees()
+    return True
+
+
+def localisateur(dossier: Path) -> adaptateurs.Localisateur:
+    """Retrouve le numéro de ligne d'une clé dans un fichier du dossier (relu à la demande,
+    seulement quand il y a une erreur à localiser)."""
+    from moteur.format.dossier import DossierSession
+    from moteur.format.validation import Collecteur
+
+    cache: dict[str, dict[str, int]] = {}
+
+    def ligne(fichier: str, cle: str) -> int | None:
+        if fichier not in cache:
+            cache[fichier] = {}
+            table, colonne = TABLES_PAR_FICHIER[fichier]
+            try:
+                with DossierSession(dossier, Collecteur(), []) as source:
+                    lignes = source.lignes(table)
+                    if lignes is not None:
+                        for numero, valeurs, _ok in lignes[1]:
+                            cache[fichier].setdefault(str(valeurs.get(colonne)), numero)
+            except (ErreurUtilisateur, OSError):
+                pass
+        return cache[fichier].get(cle)
+
+    return ligne
+
+
+def importer_dossier(
+    dossier: Path | str,
+    *,
+    nom: str | None = None,
+    statut_projets: str = Projet.Statut.PUBLIE,
+    est_demo: bool = False,
+) -> ResultatImport:
+    """Importe le dossier ; `nom` remplace celui de session.json. Tout ou rien."""
+    dossier = Path(dossier)
+    donnees = fmt.lire_session(dossier)
+    if nom is not None:
+        if not nom.strip():
+            raise ErreurUtilisateur("le nom de session (--session) est vide")
+        donnees.parametres.nom = nom.strip()
+    if not donnees.parametres.nom.strip():
+        raise ErreurUtilisateur(
+            "session.json : la session n'a pas de nom : renseignez « nom » ou passez --session"
+        )
+    assurer_referentiel()
+    remplacee = Session.objects.filter(nom=donnees.parametres.nom).exists()
+    session = adaptateurs.enregistrer_session(
+        donnees,
+        est_demo=est_demo,
+        statut_projets=statut_projets,
+        localiser=localisateur(dossier),
+    )
+    if not remplacee and donnees.eleves:
+        session.statut = Session.Statut.VOEUX
+        session.save(update_fields=["statut"])
+    return ResultatImport(
+        session=session,
+        remplacee=remplacee,
+        etablissements=len(donnees.etablissements),
+        structures=len(donnees.structures),
+        projets=len(donnees.projets),
+        eleves=len(donnees.eleves),
+        voeux=sum(len(e.voeux) for e in donnees.eleves.values()),
+        identites=len(donnees.identites),
+        avertissements=list(donnees.avertissements),
+    )
+
+
+@dataclass(slots=True)
+class ResultatExport:
+    donnees: m.Session
+    avec_plan: bool
+
+    def resume(self, dossier: Path) -> str:
+        d = self.donnees
+        plan = " et le plan (affectations.csv, planning.csv)" if self.avec_plan else ""
+        return (
+            f"Session « {d.parametres.nom} » exportée dans {dossier}{plan} : "
+            f"{len(d.etablissements)} établissement(s), {len(d.structures)} structure(s), "
+            f"{len(d.projets)} projet(s), {len(d.eleves)} élève(s), "
+            f"{len(d.identites)} identité(s)."
+        )
+
+
+def choisir_session(identifiant: int | None) -> Session:
+    """La session demandée, ou la session en cours, ou la seule session de la base."""
+    if identifiant is not None:
+        session = Session.objects.filter(pk=identifiant).first()
+        if session is None:
+            raise ErreurUtilisateur(f"aucune session n° {identifiant} dans la base")
+        return session
+    session = Session.objects.active()
+    if session is None:
+        sessions = list(Session.objects.order_by("pk")[:2])
+        if not sessions:
+            raise ErreurUtilisateur(
+                "la base ne contient aucune session : importez d'abord un "
+                "dossier (stages-collectifs import) ou chargez la démo"
+            )
+        if len(sessions) > 1:
+            raise ErreurUtilisateur("aucune session en cours : précisez laquelle (--session N)")
+        session = sessions[0]
+    return session
+
+
+def exporter_dossier(
+    session: Session,
+    dossier: Path | str,
+    *,
+    statuts: tuple[str, ...] | None = (Projet.Statut.PUBLIE,),
+    avec_identites: bool = False,
+) -> ResultatExport:
+    """Écrit le dossier de session (et le plan s'il existe) dans `dossier`."""
+    dossier = Path(dossier)
+    if dossier.exists() and not dossier.is_dir():
+        raise ErreurUtilisateur(f"{dossier} existe et n'est pas un dossier")
+    donnees = adaptateurs.session_moteur(session, statuts=statuts, avec_identites=avec_identites)
+    try:
+        dossier.mkdir(parents=True, exist_ok=True)
+        fmt.ecrire_session(donnees, dossier)
+        avec_plan = adaptateurs.a_un_plan(session)
+        if avec_plan:
+            fmt.ecrire_plan(adaptateurs.plan_moteur(session), donnees, dossier)
+    except OSError as exc:
+        raise ErreurUtilisateur(f"écriture impossible dans {dossier} : {exc.strerror}") from None
+    return ResultatExport(donnees, avec_plan)

@@ -1,0 +1,266 @@
+"""Import d'un dossier de session en base, export, et aller-retour.
+
+Les dossiers viennent de la fabrique du moteur (tests/moteur/conftest.py) : 2 lycées,
+4 structures, 2 projets, 10 élèves, 2 identités, du 15 au 26 juin 2026.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apps.campagnes.models import Session
+from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.planification import adaptateurs
+from apps.planification.importation import exporter_dossier, importer_dossier
+from apps.planification.models import Affectation, Creneau, Groupe, Voeu
+from apps.projets.models import Porteur, Projet
+from apps.structures.models import StructureAccueil
+from apps.territoires.models import Commune, Departement
+from moteur import referentiel
+from moteur.erreurs import ErreurUtilisateur
+from moteur.format import lire_plan, lire_session
+from tests.moteur.conftest import ELEVES_CSV, ecrire_dossier, plan_correct
+
+pytestmark = pytest.mark.django_db
+
+COMMUNES = ("14118", "14327", "14341", "50502", "50475", "50002")
+MODELES = (
+    Session,
+    Etablissement,
+    StructureAccueil,
+    Porteur,
+    Projet,
+    Eleve,
+    Voeu,
+    IdentiteEleve,
+    Affectation,
+    Groupe,
+    Creneau,
+)
+
+
+@pytest.fixture(autouse=True)
+def communes() -> None:
+    """Les communes du dossier de test, en base (le référentiel n'est donc pas rechargé)."""
+    Departement.objects.create(code="14", nom="Calvados")
+    Departement.objects.create(code="50", nom="Manche")
+    for code in COMMUNES:
+        ref = referentiel.commune(code)
+        assert ref is not None
+        Commune.objects.create(
+            code=code,
+            nom=ref.nom,
+            departement_id=code[:2],
+            population=ref.population,
+            latitude=ref.point.latitude,
+            longitude=ref.point.longitude,
+        )
+
+
+def compter() -> dict[str, int]:
+    return {modele.__name__: modele.objects.count() for modele in MODELES}
+
+
+def test_import_ecrit_tout_le_dossier(tmp_path: Path) -> None:
+    resultat = importer_dossier(ecrire_dossier(tmp_path / "d"))
+
+    session = resultat.session
+    assert session.nom == "Stages collectifs de seconde 2026 (test)"
+    assert len(session.jours_ouvres) == 10
+    assert session.statut == Session.Statut.VOEUX
+    assert not resultat.remplacee
+    assert compter() == {
+        "Session": 1,
+        "Etablissement": 2,
+        "StructureAccueil": 4,
+        "Porteur": 2,
+        "Projet": 2,
+        "Eleve": 10,
+        "Voeu": 13,
+        "IdentiteEleve": 2,
+        "Affectation": 0,
+        "Groupe": 0,
+        "Creneau": 0,
+    }
+    p1 = Projet.objects.get(session=session, identifiant="P1")
+    assert p1.statut == Projet.Statut.PUBLIE
+    assert p1.porteur.nom == "CCI Caen Normandie"
+    assert p1.porteur.type == Porteur.Type.CLUB
+    assert p1.porteur.representant == "M. Grand"
+    assert sorted(p1.structures.values_list("identifiant", flat=True)) == ["S1", "S2"]
+    s2 = StructureAccueil.objects.get(session=session, identifiant="S2")
+    assert (s2.age_min, s2.domaines, len(s2.jours)) == (15, "J", 5)
+    assert s2.heure_debut.strftime("%H:%M") == "08:30"
+    e05 = Eleve.objects.get(session=session, identifiant="E05")
+    assert e05.boursier and e05.ordre == 4
+    assert list(e05.voeux.order_by("rang").values_list("projet__identifiant", flat=True)) == [
+        "P2",
+        "P1",
+    ]
+    assert IdentiteEleve.objects.get(eleve__identifiant="E01").prenom == "Léa"
+
+
+def test_import_met_a_jour_un_etablissement_existant_par_uai(tmp_path: Path) -> None:
+    lycee = Etablissement.objects.create(
+        uai="0141555P",
+        nom="LYCEE MALHERBE",
+        commune_id="14118",
+        latitude=49.19,
+        longitude=-0.37,
+        email="ancien@ac-normandie.fr",
+    )
+
+    importer_dossier(ecrire_dossier(tmp_path / "d"))
+
+    lycee.refresh_from_db()
+    assert lycee.nom == "Lycée Malherbe"
+    assert lycee.email == "ce.0141555p@ac-normandie.fr"
+    # Pas de coordonnées dans le fichier : on garde celles du référentiel des lycées.
+    assert (lycee.latitude, lycee.longitude) == (49.19, -0.37)
+    assert Etablissement.objects.count() == 2
+
+
+def test_reimporter_remplace_la_session_et_garde_les_projets(tmp_path: Path) -> None:
+    premiere = importer_dossier(ecrire_dossier(tmp_path / "a")).session
+    p1 = Projet.objects.get(identifiant="P1")
+    p1.description = "Écrite dans l'interface"
+    p1.save(update_fields=["description"])
+    adaptateurs.enregistrer_plan(premiere, plan_correct())
+    moins_d_eleves = "\n".join(ELEVES_CSV.splitlines()[:4]) + "\n"  # E01 à E03
+
+    resultat = importer_dossier(ecrire_dossier(tmp_path / "b", eleves=moins_d_eleves))
+
+    assert resultat.remplacee and resultat.session.pk == premiere.pk
+    assert Session.objects.count() == 1
+    assert sorted(Eleve.objects.values_list("identifiant", flat=True)) == ["E01", "E02", "E03"]
+    assert Affectation.objects.count() == 0 and Groupe.objects.count() == 0
+    p1.refresh_from_db()
+    assert p1.description == "Écrite dans l'interface"
+    assert IdentiteEleve.objects.count() == 2
+
+
+def test_import_sous_un_autre_nom_cree_une_deuxieme_session(tmp_path: Path) -> None:
+    dossier = ecrire_dossier(tmp_path / "d")
+    importer_dossier(dossier)
+    autre = importer_dossier(dossier, nom="Session de rattrapage").session
+
+    assert Session.objects.count() == 2
+    assert autre.nom == "Session de rattrapage"
+    assert Projet.objects.filter(session=autre).count() == 2
+    assert Porteur.objects.count() == 2  # porteurs partagés, retrouvés par leur nom
+
+
+def test_import_invalide_n_ecrit_rien_et_localise_l_erreur(tmp_path: Path) -> None:
+    importer_dossier(ecrire_dossier(tmp_path / "a"))
+    avant = compter()
+    eleves = ELEVES_CSV.replace("E04,0141555P,2010-05-05", "E04,0141555P,2010-13-05")
+
+    with pytest.raises(ErreurUtilisateur) as erreur:
+        importer_dossier(ecrire_dossier(tmp_path / "b", eleves=eleves))
+
+    assert compter() == avant
+    probleme = erreur.value.problemes[0]
+    assert (probleme.fichier, probleme.ligne, probleme.colonne) == (
+        "eleves.csv",
+        5,
+        "date_naissance",
+    )
+
+
+def test_commune_absente_de_la_base_refusee_avec_sa_ligne(tmp_path: Path) -> None:
+    Commune.objects.filter(code="50475").delete()  # la commune de E07 (ligne 8)
+    avant = compter()
+
+    with pytest.raises(ErreurUtilisateur) as erreur:
+        importer_dossier(ecrire_dossier(tmp_path / "d"))
+
+    assert compter() == avant
+    (probleme,) = erreur.value.problemes
+    assert (probleme.fichier, probleme.ligne, probleme.colonne) == (
+        "eleves.csv",
+        8,
+        "commune_insee",
+    )
+    assert "50475" in probleme.message
+
+
+def test_export_puis_import_redonne_les_memes_donnees(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
+    adaptateurs.enregistrer_plan(session, plan_correct(), {})
+    origine = lire_session(tmp_path / "source")
+
+    exporter_dossier(session, tmp_path / "export", avec_identites=True)
+    relue = lire_session(tmp_path / "export")
+
+    assert relue.parametres == origine.parametres
+    for attribut in ("etablissements", "structures", "projets", "eleves", "identites"):
+        assert getattr(relue, attribut) == getattr(origine, attribut), attribut
+    plan = lire_plan(tmp_path / "export", relue)
+    assert plan.affectations == plan_correct().affectations
+    assert sorted(plan.planning, key=str) == sorted(plan_correct().planning, key=str)
+
+    adaptateurs.supprimer_session(session)
+    reimportee = importer_dossier(tmp_path / "export").session
+    assert adaptateurs.session_moteur(reimportee, avec_identites=True).eleves == relue.eleves
+
+
+def test_export_sans_identites_par_defaut(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
+
+    exporter_dossier(session, tmp_path / "export")
+
+    assert not (tmp_path / "export" / "identites.csv").exists()
+    assert not (tmp_path / "export" / "affectations.csv").exists()
+    assert len(lire_session(tmp_path / "export").eleves) == 10
+
+
+def test_session_moteur_ecarte_les_projets_non_publies_et_leurs_voeux(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "d")).session
+    Projet.objects.filter(identifiant="P1").update(statut=Projet.Statut.SOUMIS)
+
+    donnees = adaptateurs.session_moteur(session, statuts=[Projet.Statut.PUBLIE])
+
+    assert list(donnees.projets) == ["P2"]
+    assert donnees.eleves["E02"].voeux == ("P2",)
+    assert donnees.eleves["E01"].voeux == ()
+    assert any("retirés" in a for a in donnees.avertissements)
+
+
+def test_enregistrer_plan_refuse_un_projet_inconnu(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "d")).session
+    plan = plan_correct()
+    plan.affectations["E01"].projet_id = "P99"
+
+    with pytest.raises(ErreurUtilisateur, match="P99"):
+        adaptateurs.enregistrer_plan(session, plan)
+    assert Affectation.objects.count() == 0
+
+
+def test_enregistrer_plan_garde_la_raison_des_non_places(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "d")).session
+    plan = plan_correct()
+    plan.affectations["E06"] = type(plan.affectations["E06"])("E06", None)
+
+    adaptateurs.enregistrer_plan(session, plan, {"E06": "âge minimum de S2 non atteint"})
+
+    e06 = Affectation.objects.get(eleve__identifiant="E06")
+    assert (e06.projet, e06.rang, e06.raison) == (None, None, "âge minimum de S2 non atteint")
+    assert Creneau.objects.count() == 30
+    relu = adaptateurs.plan_moteur(session)
+    assert relu.affectations["E06"].projet_id is None
+    assert relu.affectations["E01"].groupe == "A"
+
+
+def test_reimport_refuse_si_des_conventions_existent(tmp_path: Path) -> None:
+    from apps.conventions.models import Convention
+
+    importer_dossier(ecrire_dossier(tmp_path / "a"))
+    Convention.objects.create(eleve=Eleve.objects.get(identifiant="E01"))
+    avant = compter()
+
+    with pytest.raises(ErreurUtilisateur, match="conventions"):
+        importer_dossier(ecrire_dossier(tmp_path / "b"))
+
+    assert compter() == avant and Convention.objects.count() == 1
