@@ -578,7 +578,9 @@ def _completer_projets(
             if projet.statut == Projet.Statut.BROUILLON
             else Projet.Etape.VALIDATION
         )
-        projet.motif_renvoi = MOTIF_RENVOI.get(ident, "")
+        projet.motif_renvoi = (
+            MOTIF_RENVOI.get(ident, "") if projet.statut == Projet.Statut.RENVOYE else ""
+        )
         if projet.statut not in (Projet.Statut.VALIDE, Projet.Statut.PUBLIE):
             projet.valide_le = None
         projet.save()

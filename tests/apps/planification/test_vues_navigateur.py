@@ -32,7 +32,7 @@ def test_lancer_l_affectation_avec_progression(live_server, navigateur, settings
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     expect(page.locator("#progression")).to_contain_text("Terminé", timeout=15_000)
     assert page.locator("progress").get_attribute("value") == "100"
-    assert "Élèves placés : 5 sur 6" in page.locator(".rapport").inner_text()
+    assert "élèves placés : 5 sur 6" in page.locator(".rapport").inner_text()
     capturer(page, "affectation-terminee")
     assert Travail.objects.get().etat == Travail.Etat.TERMINE
     assert Affectation.objects.filter(projet__isnull=False).count() == 5
