@@ -44,6 +44,9 @@ bench-affectation: install
 bench-rotation: install
 	$(BIN)/python -m benchmarks.bench_rotation
 
+bench-charge: install
+	$(BIN)/python -m benchmarks.charge.lancer --duree 20 --sortie docs/charge.md
+
 bench: bench-affectation bench-rotation
 
 clean:
