@@ -128,11 +128,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 # Tâches de fond : django-tasks, file d'attente en base (PostgreSQL en production).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # En-têtes de sécurité et politique de sécurité du contenu : aucun script ni style externe.
 SECURE_CONTENT_TYPE_NOSNIFF = True
