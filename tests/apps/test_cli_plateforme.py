@@ -13,29 +13,15 @@ from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve
 from apps.planification.models import Voeu
 from apps.projets.models import Projet
-from apps.territoires.models import Commune, Departement
-from moteur import referentiel
+from tests.apps.conftest import COMMUNES_DOSSIER_MOTEUR, creer_communes
 from tests.moteur.conftest import ELEVES_CSV, ecrire_dossier
 
 RACINE = Path(__file__).resolve().parents[2]
-COMMUNES = ("14118", "14327", "14341", "50502", "50475", "50002")
 
 
 @pytest.fixture
 def communes(db) -> None:
-    for code, nom in (("14", "Calvados"), ("50", "Manche")):
-        Departement.objects.create(code=code, nom=nom)
-    for code in COMMUNES:
-        ref = referentiel.commune(code)
-        assert ref is not None
-        Commune.objects.create(
-            code=code,
-            nom=ref.nom,
-            departement_id=code[:2],
-            population=ref.population,
-            latitude=ref.point.latitude,
-            longitude=ref.point.longitude,
-        )
+    creer_communes(COMMUNES_DOSSIER_MOTEUR)
 
 
 def test_construire_l_analyseur_ne_demarre_pas_django() -> None:

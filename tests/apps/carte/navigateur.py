@@ -2,28 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
 from django.conf import settings
 from django.test import Client
-
-CHROMIUM = "/usr/bin/chromium"
-CAPTURES = Path(__file__).resolve().parents[2] / "captures"
-
-
-@pytest.fixture
-def navigateur():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium de Debian absent (/usr/bin/chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def page_connectee(navigateur, live_server, utilisateur=None, largeur: int = 1280):
@@ -63,10 +43,3 @@ def page_connectee(navigateur, live_server, utilisateur=None, largeur: int = 128
     page.on("pageerror", lambda e: erreurs.append(str(e)))
     page.erreurs_console = erreurs
     return page
-
-
-def capturer(page, nom: str) -> Path:
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    chemin = CAPTURES / f"{nom}.png"
-    page.screenshot(path=str(chemin), full_page=True)
-    return chemin

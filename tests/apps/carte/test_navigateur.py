@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from apps.projets.models import Projet
-from tests.apps.carte.navigateur import capturer, navigateur, page_connectee  # noqa: F401
+from tests.apps.carte.navigateur import page_connectee
 from tests.apps.fabriques import (
     CommuneFactory,
     DepartementFactory,
@@ -18,6 +18,7 @@ from tests.apps.fabriques import (
     SessionFactory,
     StructureAccueilFactory,
 )
+from tests.apps.navigateur import capturer
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +67,7 @@ def donnees_carte():
     ProjetFactory(session=session, nom="Brouillon invisible", statut=Projet.Statut.BROUILLON)
 
 
-def test_carte_avec_projets_et_filtres(live_server, navigateur):  # noqa: F811
+def test_carte_avec_projets_et_filtres(live_server, navigateur):
     donnees_carte()
     page = page_connectee(navigateur, live_server)
     page.goto(live_server.url + reverse("carte:carte"))
@@ -100,7 +101,7 @@ def test_carte_avec_projets_et_filtres(live_server, navigateur):  # noqa: F811
     assert page.erreurs_console == []
 
 
-def test_carte_sur_telephone(live_server, navigateur):  # noqa: F811
+def test_carte_sur_telephone(live_server, navigateur):
     donnees_carte()
     page = page_connectee(navigateur, live_server, largeur=390)
     page.goto(live_server.url + reverse("carte:carte"))

@@ -3,7 +3,6 @@ personnels reçus par courriel."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -13,21 +12,6 @@ from apps.conventions import services
 from apps.conventions.models import Convention
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def navigateur():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium de Debian absent (/usr/bin/chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def test_tour_de_signature_dans_chromium(session_bd, live_server, navigateur) -> None:

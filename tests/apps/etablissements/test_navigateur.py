@@ -8,20 +8,21 @@ from django.urls import reverse
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve
 from apps.projets.models import Projet
-from tests.apps.carte.navigateur import capturer, navigateur, page_connectee  # noqa: F401
+from tests.apps.carte.navigateur import page_connectee
 from tests.apps.fabriques import (
     EtablissementFactory,
     ProjetFactory,
     SessionFactory,
     UtilisateurFactory,
 )
+from tests.apps.navigateur import capturer
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 ENTETE = "id;uai;date_naissance;genre;commune_insee;latitude;longitude;voeux;boursier"
 
 
-def test_depot_d_un_fichier_d_eleves(live_server, navigateur, tmp_path):  # noqa: F811
+def test_depot_d_un_fichier_d_eleves(live_server, navigateur, tmp_path):
     session = SessionFactory(statut=Session.Statut.VOEUX)
     compte = UtilisateurFactory(etablissement=True)
     EtablissementFactory(uai="0141555P", nom="Lycée Malherbe", gestionnaires=[compte])

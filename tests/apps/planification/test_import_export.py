@@ -17,15 +17,14 @@ from apps.planification.importation import exporter_dossier, importer_dossier
 from apps.planification.models import Affectation, Creneau, Groupe, Voeu
 from apps.projets.models import Porteur, Projet
 from apps.structures.models import StructureAccueil
-from apps.territoires.models import Commune, Departement
-from moteur import referentiel
+from apps.territoires.models import Commune
 from moteur.erreurs import ErreurUtilisateur
 from moteur.format import lire_plan, lire_session
+from tests.apps.conftest import COMMUNES_DOSSIER_MOTEUR, creer_communes
 from tests.moteur.conftest import ELEVES_CSV, ecrire_dossier, plan_correct
 
 pytestmark = pytest.mark.django_db
 
-COMMUNES = ("14118", "14327", "14341", "50502", "50475", "50002")
 MODELES = (
     Session,
     Etablissement,
@@ -44,19 +43,7 @@ MODELES = (
 @pytest.fixture(autouse=True)
 def communes() -> None:
     """Les communes du dossier de test, en base (le référentiel n'est donc pas rechargé)."""
-    Departement.objects.create(code="14", nom="Calvados")
-    Departement.objects.create(code="50", nom="Manche")
-    for code in COMMUNES:
-        ref = referentiel.commune(code)
-        assert ref is not None
-        Commune.objects.create(
-            code=code,
-            nom=ref.nom,
-            departement_id=code[:2],
-            population=ref.population,
-            latitude=ref.point.latitude,
-            longitude=ref.point.longitude,
-        )
+    creer_communes(COMMUNES_DOSSIER_MOTEUR)
 
 
 def compter() -> dict[str, int]:

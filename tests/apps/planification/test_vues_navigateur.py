@@ -10,14 +10,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from apps.planification.models import Affectation, Travail
-from tests.apps.carte.navigateur import capturer, navigateur, page_connectee  # noqa: F401
+from tests.apps.carte.navigateur import page_connectee
 from tests.apps.fabriques import UtilisateurFactory
+from tests.apps.navigateur import capturer
 from tests.apps.planification.test_taches import session_planifiable
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 
-def test_lancer_l_affectation_avec_progression(live_server, navigateur, settings):  # noqa: F811
+def test_lancer_l_affectation_avec_progression(live_server, navigateur, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     session_planifiable()
     page = page_connectee(navigateur, live_server, UtilisateurFactory(coordinateur=True))

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-# live_server + Playwright synchrone : l'ORM est appelé depuis le fil de la boucle d'événements.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGUMENTS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-CAPTURES = Path(__file__).resolve().parents[3] / "captures"
+from tests.apps.navigateur import chromium_debian
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium de Debian absent : apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        navigateur = p.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
+    with chromium_debian() as navigateur:
         yield navigateur
-        navigateur.close()
 
 
 @pytest.fixture
@@ -64,13 +43,6 @@ def ouvrir(chromium, live_server):
     yield _ouvrir
     for contexte in contextes:
         contexte.close()
-
-
-def capturer(page, nom: str) -> Path:
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    chemin = CAPTURES / f"{nom}.png"
-    page.screenshot(path=str(chemin), full_page=True)
-    return chemin
 
 
 def se_connecter(page, identifiant: str, mot_de_passe: str) -> None:

@@ -14,7 +14,8 @@ from tests.apps.fabriques import (
     StructureAccueilFactory,
     UtilisateurFactory,
 )
-from tests.apps.projets.navigateur.conftest import capturer, se_connecter
+from tests.apps.navigateur import capturer
+from tests.apps.projets.navigateur.conftest import se_connecter
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 

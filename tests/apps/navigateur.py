@@ -1,0 +1,48 @@
+"""Le Chromium de Debian piloté par Playwright pour Python : un seul lancement pour tous les
+tests de navigateur (`navigateur` dans tests/apps/conftest.py) et les captures d'écran."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Sans les options « background-networking », Chromium tente des connexions que le réseau
+# fermé de la machine refuse.
+ARGUMENTS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CAPTURES = Path(__file__).resolve().parents[1] / "captures"
+
+
+@contextmanager
+def chromium_debian() -> Iterator:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium de Debian absent : apt-get install -y chromium")
+    # live_server + Playwright synchrone : l'ORM est appelé depuis le fil de la boucle
+    # d'événements de Playwright.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
+        try:
+            yield navigateur
+        finally:
+            navigateur.close()
+
+
+def capturer(page, nom: str) -> Path:
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    chemin = CAPTURES / f"{nom}.png"
+    page.screenshot(path=str(chemin), full_page=True)
+    return chemin
