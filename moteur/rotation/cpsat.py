@@ -24,7 +24,8 @@ from moteur.rotation.mesures import score_planning
 from moteur.rotation.modele_cpsat import ModeleRotation, Poids, classes_symetriques, construire
 
 ESSAIS_GROUPES = 4  # groupes supplémentaires essayés quand la granularité bloque
-TEMPS_MIN_S = 0.05  # plancher de temps par appel au solveur
+TEMPS_MIN_S = 0.05  # plancher de temps (déterministe) par appel au solveur
+GARDE_MURALE = 4.0  # garde-fou : secondes d'horloge par unité de temps déterministe
 SANS_SOLUTION = "aucune rotation trouvée dans le temps imparti ; relancer avec plus de temps"
 STATUTS = {
     cp_model.OPTIMAL: "optimal",
@@ -114,15 +115,15 @@ def planifier_rotation(
 ) -> ResultatRotation:
     """Groupes et rotation de tous les projets qui ont des élèves placés.
 
-    `limite_s` : temps total (découpe en groupes, modèles, solveur, diagnostics
-    d'infaisabilité), réparti entre composantes au prorata de leur nombre de groupes,
-    triplé quand le glouton y échoue (le temps non utilisé profite aux suivantes). Chaque appel au
-    solveur reçoit au moins `TEMPS_MIN_S` : le dépassement est borné par ce plancher.
+    `limite_s` : budget total du solveur en temps déterministe de CP-SAT (≈ secondes ;
+    solutions de départ, optimisation, diagnostics d'infaisabilité ; voir `Horloge`),
+    réparti entre composantes au prorata de leur nombre de groupes, triplé quand le glouton
+    y échoue (le budget non utilisé profite aux suivantes). Chaque appel au solveur reçoit
+    au moins `TEMPS_MIN_S` : le dépassement est borné par ce plancher.
     `jours_porteur` : jours de lancement / restitution où l'on préfère les groupes chez le
     porteur, quand le porteur est une structure d'accueil du projet (sinon sans effet).
     Remplit `affectations[e].groupe` (vide pour les élèves d'un projet en échec).
     """
-    debut = time.perf_counter()
     poids = poids or Poids()
     resultat = ResultatRotation()
     a_resoudre: dict[str, list[Groupe]] = {}
@@ -136,13 +137,15 @@ def planifier_rotation(
     comps = composantes(session, list(a_resoudre))
     tailles = {tuple(c): _poids_temps(session, c, a_resoudre) for c in comps}
     reste_taille = sum(tailles.values())
-    fin = debut + limite_s
+    total = Horloge(limite_s)
     for i, comp in enumerate(comps):
-        restant = max(0.0, fin - time.perf_counter())
+        restant = max(0.0, total.budget - total.consomme)
         part = restant * tailles[tuple(comp)] / max(1, reste_taille)
         reste_taille -= tailles[tuple(comp)]
-        contexte = _Contexte(session, poids, jours_porteur, graine, time.perf_counter() + part)
+        horloge = Horloge(part)
+        contexte = _Contexte(session, poids, jours_porteur, graine, horloge)
         _resoudre_composante(contexte, comp, a_resoudre, resultat)
+        total.consomme += horloge.consomme
         if progression is not None:
             progression(i + 1, len(comps))
     for groupes in resultat.groupes.values():
@@ -170,16 +173,39 @@ def _echec(resultat: ResultatRotation, pid: str, raisons: list[Raison], eleves: 
     resultat.echecs[pid] = EchecProjet(pid, tuple(r.message for r in raisons), concernes)
 
 
+@dataclass(slots=True)
+class Horloge:
+    """Budget de calcul en temps DÉTERMINISTE de CP-SAT (≈ secondes sur une machine
+    moyenne), pas en secondes d'horloge : même entrée et même graine donnent le même plan,
+    quelle que soit la charge de la machine. Un garde-fou d'horloge murale
+    (`GARDE_MURALE` fois le budget) évite qu'une machine très lente ne s'éternise ; il ne
+    joue que dans ce cas extrême, le seul où le plan peut varier."""
+
+    budget: float
+    consomme: float = 0.0
+
+    def restant(self) -> float:
+        return max(TEMPS_MIN_S, self.budget - self.consomme)
+
+    def regler(self, solveur: cp_model.CpSolver, part: float = 1.0) -> None:
+        limite = self.restant() * part
+        solveur.parameters.max_deterministic_time = limite
+        solveur.parameters.max_time_in_seconds = GARDE_MURALE * limite + 1.0
+
+    def compter(self, solveur: cp_model.CpSolver) -> None:
+        self.consomme += solveur.response_proto.deterministic_time
+
+
 @dataclass(frozen=True, slots=True)
 class _Contexte:
     session: Session
     poids: Poids
     jours_porteur: tuple[date, ...]
     graine: int
-    fin: float  # instant (perf_counter) où le temps de la composante est épuisé
+    horloge: Horloge  # budget de la composante
 
     def restant(self) -> float:
-        return max(TEMPS_MIN_S, self.fin - time.perf_counter())
+        return self.horloge.restant()
 
 
 def _resoudre_composante(
@@ -194,7 +220,7 @@ def _resoudre_composante(
         if statut == cp_model.UNKNOWN:
             coupable, message = None, SANS_SOLUTION
         elif statut == cp_model.INFEASIBLE:
-            coupable, message = localiser(ctx.session, tous, ctx.restant())
+            coupable, message = localiser(ctx.session, tous, ctx.horloge)
         else:
             return
         if coupable is None:  # temps épuisé sans solution ni preuve d'infaisabilité
@@ -264,8 +290,10 @@ def _resoudre(
         if glouton
         else None
     )
-    solveur = _solveur(ctx.graine, ctx.restant())
+    solveur = _solveur(ctx.graine, avec_max_lp=True)
+    ctx.horloge.regler(solveur)
     statut = solveur.solve(m.modele)
+    ctx.horloge.compter(solveur)
     duree = time.perf_counter() - t0
     trouve = statut in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if score_glouton is not None and (not trouve or solveur.objective_value < score_glouton):
@@ -304,11 +332,10 @@ def _depart(ctx: _Contexte, groupes: list[Groupe]) -> list[LignePlanning] | None
     if lignes:
         return lignes
     m = construire(ctx.session, groupes, ctx.poids, avec_objectif=False)
-    solveur = cp_model.CpSolver()
-    solveur.parameters.num_workers = 2
-    solveur.parameters.random_seed = ctx.graine
-    solveur.parameters.max_time_in_seconds = ctx.restant() / 2
+    solveur = _solveur(ctx.graine)
+    ctx.horloge.regler(solveur, 0.5)
     statut = solveur.solve(m.modele)
+    ctx.horloge.compter(solveur)
     if statut == cp_model.INFEASIBLE:
         return None
     if statut not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -348,14 +375,16 @@ def _indice(session: Session, m: ModeleRotation, lignes: list[LignePlanning]) ->
     return lignes
 
 
-def _solveur(graine: int, limite_s: float) -> cp_model.CpSolver:
+def _solveur(graine: int, avec_max_lp: bool = False) -> cp_model.CpSolver:
+    """Deux fils en recherche entrelacée : résultat déterministe (voir `Horloge`)."""
     solveur = cp_model.CpSolver()
     solveur.parameters.num_workers = 2
-    # Le sous-solveur complet « max_lp » (relaxation linéaire la plus forte) prouve les
-    # bornes ; le second fil alterne les voisinages (LNS) qui améliorent la solution.
-    solveur.parameters.subsolvers.append("max_lp")
+    solveur.parameters.interleave_search = True
+    if avec_max_lp:
+        # Le sous-solveur complet « max_lp » (relaxation linéaire la plus forte) prouve
+        # les bornes ; l'autre alterne les voisinages (LNS) qui améliorent la solution.
+        solveur.parameters.subsolvers.append("max_lp")
     solveur.parameters.random_seed = graine
-    solveur.parameters.max_time_in_seconds = max(TEMPS_MIN_S, limite_s)
     return solveur
 
 
@@ -370,18 +399,20 @@ def _extraire(m: ModeleRotation, solveur: cp_model.CpSolver, resultat: ResultatR
 
 
 def localiser(
-    session: Session, groupes: list[Groupe], limite_s: float = 10.0
+    session: Session, groupes: list[Groupe], horloge: Horloge | None = None
 ) -> tuple[str | None, str]:
     """Projet à écarter et pourquoi, d'après un noyau d'hypothèses incompatibles.
 
-    Rend (None, message) si le temps `limite_s` ne suffit ni à trouver une solution ni à
+    Rend (None, message) si le budget de `horloge` ne suffit ni à trouver une solution ni à
     prouver l'infaisabilité.
     """
     m = construire(session, groupes, Poids(), avec_hypotheses=True)
+    horloge = horloge or Horloge(10.0)
     solveur = cp_model.CpSolver()
     solveur.parameters.num_workers = 1
-    solveur.parameters.max_time_in_seconds = max(TEMPS_MIN_S, limite_s)
+    horloge.regler(solveur)
     statut = solveur.solve(m.modele)
+    horloge.compter(solveur)
     projets = list(dict.fromkeys(g.projet_id for g in groupes))
     if statut != cp_model.INFEASIBLE:
         return None, SANS_SOLUTION

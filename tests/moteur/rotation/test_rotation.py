@@ -411,3 +411,23 @@ def test_propriete_plans_respectent_regles_3_4_5(s):
     for echec in r.echecs.values():
         assert echec.raisons
         assert all(m and m != "infaisable" for m in echec.raisons)
+
+
+def test_meme_entree_meme_graine_meme_plan_meme_sous_budget_serre():
+    """Le budget est en temps déterministe de CP-SAT : deux exécutions identiques rendent le
+    même plan, même quand le budget s'épuise avant l'optimum prouvé."""
+    domaines = (("H",), ("J",), ("K",), ("A",), ("F",), ("G",), ("D",), ("N",))
+    structures = [structure(f"S{i}", 6, d) for i, d in enumerate(domaines, 1)]
+    sids = tuple(h.id for h in structures)
+    s = session_de(
+        structures,
+        {"P1": (18, sids[:6]), "P2": (18, sids[2:]), "P3": (12, sids[::2])},
+        {**eleves("P1", 18), **eleves("P2", 18, debut=100), **eleves("P3", 12, debut=200)},
+    )
+    plans = []
+    for _ in range(2):
+        aff = affecter(s)
+        resultat = planifier_rotation(s, aff, graine=3, limite_s=0.3)
+        plans.append((resultat.planning, {e: a.groupe for e, a in aff.items()}))
+        assert violations(s, aff, resultat) == []
+    assert plans[0] == plans[1]
