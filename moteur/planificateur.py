@@ -80,13 +80,13 @@ def planifier(
     rotation = None
     if avec_rotation:
         debut = time.perf_counter()
-        rotation = _rotation_avec_repli(session, plan, retires, graine, limite_rotation_s, signaler)
+        rotation = rotation_avec_repli(session, plan, retires, graine, limite_rotation_s, signaler)
         durees["rotation"] = time.perf_counter() - debut
     signaler("Terminé", 1.0)
     return ResultatPlan(plan, resultat, capacites, rotation, borne, retires, durees)
 
 
-def _rotation_avec_repli(
+def rotation_avec_repli(
     session: Session,
     plan: Plan,
     retires: dict[str, str],

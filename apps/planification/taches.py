@@ -151,7 +151,7 @@ def calculer_programmes(travail_id: int) -> None:
 
 
 def _programmes(travail: Travail, suivi: Suivi) -> str:
-    from moteur.rotation.cpsat import planifier_rotation
+    from moteur.planificateur import rotation_avec_repli
 
     session = travail.session
     suivi(0.05, "Lecture de la session et de l'affectation…")
@@ -164,18 +164,19 @@ def _programmes(travail: Travail, suivi: Suivi) -> str:
             "eleve__identifiant", "raison"
         )
     )
-    limite = float(travail.parametres.get("limite_s", 30.0))
     suivi(0.1, "Groupes et rotations…")
-    resultat = planifier_rotation(
+    # Même chaîne que la commande `plan` : un élève d'un projet sans programme possible
+    # est retiré du projet, avec la raison, et la composante est replanifiée.
+    retires: dict[str, str] = {}
+    resultat = rotation_avec_repli(
         donnees,
-        plan.affectations,
+        plan,
+        retires,
         graine=int(travail.parametres.get("graine", 0)),
-        limite_s=limite,
-        progression=lambda fait, total: suivi(
-            0.1 + 0.8 * fait / max(1, total), f"Rotations : {fait} ensemble(s) sur {total}"
-        ),
+        limite_s=float(travail.parametres.get("limite_s", 30.0)),
+        signaler=lambda etape, x: suivi(min(0.9, x), f"{etape}…"),
     )
-    plan.planning = resultat.planning
+    raisons.update(retires)
     suivi(0.92, "Enregistrement…")
     adaptateurs.enregistrer_plan(session, plan, raisons)
     lignes = [
