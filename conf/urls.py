@@ -7,7 +7,7 @@ urlpatterns = [
     path("carte/", include("apps.carte.urls")),
     path("projets/", include("apps.projets.urls")),
     path("structures/", include("apps.structures.urls")),
-    path("etablissements/", include("apps.etablissements.urls")),
+    path("etablissements/", include("apps.planification.urls_etablissements")),
     path("territoires/", include("apps.territoires.urls")),
     path("sessions/", include("apps.campagnes.urls")),
     path("planification/", include("apps.planification.urls")),

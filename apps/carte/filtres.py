@@ -11,12 +11,12 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from apps.campagnes.models import Session
-from apps.projets.models import Projet
+from apps.projets.models import STATUTS_VALIDES, Projet
 from apps.territoires.models import Departement, Epci
 from moteur.modele import DOMAINES_ROME
 from moteur.referentiel import CODES_NORMANDIE
 
-STATUTS_CARTE = (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)
+STATUTS_CARTE = STATUTS_VALIDES
 CONTOURS_RELIES = (
     "commune__contour",
     "commune__departement__contour",

@@ -14,7 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from apps.campagnes.models import Session
-from apps.carte.cache import page_publique_en_cache, session_et_version
+from apps.carte.cache import (
+    CACHE_CONTROL_CONTOURS,
+    page_publique_en_cache,
+    session_et_version,
+    version_referentiel,
+)
 from apps.carte.filtres import FiltresCarte, projets_sur_la_carte
 from apps.planification.models import Creneau
 from apps.projets.models import Projet
@@ -104,6 +109,7 @@ def _grille(creneaux: list[Creneau]) -> dict:
 
 
 @require_GET
+@page_publique_en_cache
 def marqueurs(request: HttpRequest) -> HttpResponse:
     """Les projets filtrés en GeoJSON (points), pour les marqueurs de la carte."""
     session_pk, version = session_et_version()
@@ -148,20 +154,24 @@ NIVEAUX = {"departements", "epci", "communes"}
 
 
 @require_GET
+@page_publique_en_cache
 def contours(request: HttpRequest, niveau: str) -> HttpResponse:
-    """Contours des territoires en GeoJSON, lus en base et mis en cache (pas de tuiles)."""
+    """Contours des territoires en GeoJSON, lus en base et mis en cache (pas de tuiles).
+
+    Pour les visiteurs anonymes, `ReponsesPubliquesMiddleware` sert la réponse entière
+    (gzip, ETag, Last-Modified) sans passer par ici."""
     if niveau not in NIVEAUX:
         raise Http404("Niveau de contour inconnu.")
     departement = request.GET.get("departement", "")
     if niveau == "communes" and departement not in CODES_NORMANDIE:
         raise Http404("Précisez un département normand (?departement=14).")
-    cle = f"carte:contours:{niveau}:{departement}"
+    cle = f"carte:contours:{version_referentiel()}:{niveau}:{departement}"
     corps = cache.get(cle)
     if corps is None:
         corps = _collection(_lignes_contours(niveau, departement))
         cache.set(cle, corps, DUREE_CACHE_CONTOURS)
     reponse = HttpResponse(corps, content_type="application/geo+json")
-    reponse["Cache-Control"] = f"public, max-age={DUREE_CACHE_CONTOURS}"
+    reponse["Cache-Control"] = CACHE_CONTROL_CONTOURS
     return reponse
 
 

@@ -19,13 +19,12 @@ from django_tasks import task
 from apps.campagnes.models import Session
 from apps.planification import adaptateurs
 from apps.planification.models import Affectation, Travail
-from apps.projets.models import Projet
+from apps.projets.models import STATUTS_VALIDES
 from moteur import modele as m
 from moteur.erreurs import ErreurUtilisateur
 
 journal = logging.getLogger(__name__)
 
-STATUTS_PLANIFIES = (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)
 POLITIQUES = ("stable", "optimal")
 
 
@@ -99,7 +98,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> str:
         raise ErreurUtilisateur(f"Politique d'affectation inconnue : {politique}.")
     graine = int(travail.parametres.get("graine", 0))
     suivi(0.05, "Lecture de la session…")
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_PLANIFIES)
+    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
     if not donnees.eleves or not donnees.projets:
         raise ErreurUtilisateur("Il faut des élèves et au moins un projet validé pour affecter.")
     suivi(0.15, "Capacité des projets (structures et jours)…")
@@ -155,7 +154,7 @@ def _programmes(travail: Travail, suivi: Suivi) -> str:
 
     session = travail.session
     suivi(0.05, "Lecture de la session et de l'affectation…")
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_PLANIFIES)
+    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
     plan = adaptateurs.plan_moteur(session)
     if not any(a.projet_id for a in plan.affectations.values()):
         raise ErreurUtilisateur("Lancez d'abord l'affectation : aucun élève n'est placé.")

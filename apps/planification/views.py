@@ -109,7 +109,7 @@ def resultats(request: HttpRequest) -> HttpResponse:
     session = _session()
     projets = (
         Projet.objects.de_la_session(session)
-        .filter(statut__in=taches.STATUTS_PLANIFIES)
+        .valides()
         .annotate(
             places_pourvues=Count("affectations", distinct=True),
             groupes_nb=Count("groupes", distinct=True),

@@ -54,6 +54,10 @@ class Porteur(models.Model):
 
 
 class ProjetQuerySet(models.QuerySet):
+    def valides(self):
+        """Validés ou publiés : ce que la carte montre et ce que l'affectation place."""
+        return self.filter(statut__in=STATUTS_VALIDES)
+
     def de_la_session(self, session):
         return self.filter(session=session)
 
@@ -256,3 +260,7 @@ class Projet(models.Model):
     @property
     def modifiable_par_porteur(self) -> bool:
         return self.statut in (self.Statut.BROUILLON, self.Statut.RENVOYE)
+
+
+# Validés ou publiés : ce que la carte montre et ce que l'affectation place.
+STATUTS_VALIDES = (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)

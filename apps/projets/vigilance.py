@@ -7,7 +7,6 @@ Lecture en un nombre fixe de requêtes (structures, groupes avec leurs effectifs
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from django.db.models import Count
 
@@ -15,7 +14,7 @@ from apps.planification.models import Affectation, Creneau, Groupe
 from apps.projets.models import Projet
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
-from moteur.modele import Point
+from moteur.modele import Point, age_le
 from moteur.rotation.groupes import tailles_equilibrees
 
 
@@ -33,10 +32,6 @@ def site(structure: StructureAccueil) -> v.SiteVigilance:
         observation_seulement=structure.observation_seulement,
         jours=tuple(structure.dates_accueil),
     )
-
-
-def age_le(naissance: date, jour: date) -> int:
-    return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
 
 
 def tailles_des_groupes(projet: Projet, groupes: list[Groupe]) -> dict[str, int]:

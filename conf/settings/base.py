@@ -1,7 +1,9 @@
 """Réglages communs. Tout ce qui change d'un déploiement à l'autre vient de l'environnement
 (voir `.env.example`)."""
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cache : les pages publiques de la carte, rejouées aux visiteurs anonymes (en tête :
+    # la réponse enregistrée porte déjà les en-têtes des intergiciels suivants).
+    "apps.carte.cache.ReponsesPubliquesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +131,23 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Stages collectifs <ne-pas-repondre@stages-collectifs.example>"
 )
+
+# Cache partagé par tous les processus (gunicorn, travailleur des tâches de fond) : des
+# fichiers, sans service à installer. Un dossier par base de données (deux copies du projet
+# ne mélangent pas leurs pages). Voir docs/charge.md pour le choix face au cache en base.
+_BASE_DU_CACHE = str(DATABASES["default"].get("NAME", "")) + str(BASE_DIR)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR")
+        or os.path.join(
+            tempfile.gettempdir(),
+            "stages-collectifs-cache-" + hashlib.sha256(_BASE_DU_CACHE.encode()).hexdigest()[:12],
+        ),
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    }
+}
 
 # Tâches de fond : django-tasks, file d'attente en base (PostgreSQL en production).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -10,3 +10,5 @@ STORAGES = {
 }
 # Une variable de gabarit non définie fait échouer le test (voir tests/conftest.py).
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "%(invalid)s"  # noqa: F405
+# Cache en mémoire, propre à chaque processus de test (pytest -n 2 : pas de partage).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

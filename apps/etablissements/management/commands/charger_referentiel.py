@@ -1,4 +1,7 @@
-"""`python manage.py charger_referentiel` : communes, EPCI, départements et lycées normands."""
+"""`python manage.py charger_referentiel` : communes, EPCI, départements et lycées normands.
+
+Dans l'app des établissements, qui dépend des territoires (et non l'inverse).
+"""
 
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import Max
 
 from apps.campagnes.models import Session
-from apps.carte.filtres import STATUTS_CARTE
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.planification.models import Voeu
 from apps.projets.models import Projet
@@ -101,9 +100,7 @@ class _Depot:
         self.etablissements = etablissements
         self.collecteur = Collecteur()
         self.projets = dict(
-            Projet.objects.de_la_session(session)
-            .filter(statut__in=STATUTS_CARTE)
-            .values_list("identifiant", "pk")
+            Projet.objects.de_la_session(session).valides().values_list("identifiant", "pk")
         )
         self.existants = {
             e.identifiant: e

@@ -1,6 +1,11 @@
+"""L'espace des établissements (dépôt des élèves et de leurs vœux, suivi des placements).
+
+Dans l'app de la planification, qui dépend des établissements et des projets ; espace de
+noms « etablissements » pour les adresses."""
+
 from django.urls import path
 
-from apps.etablissements import views
+from apps.planification import vues_etablissements as views
 
 app_name = "etablissements"
 urlpatterns = [

@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.campagnes.models import Session
-from apps.carte.filtres import STATUTS_CARTE
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
-from apps.etablissements.depot import STATUTS_DEPOT, deposer
-from apps.etablissements.forms import DepotForm, EleveForm
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.planification.depot_eleves import STATUTS_DEPOT, deposer
+from apps.planification.forms_etablissements import DepotForm, EleveForm
 from apps.planification.models import Creneau, Voeu
 from apps.projets.models import Projet
 from moteur.erreurs import ErreurUtilisateur
@@ -144,7 +143,7 @@ def nouvel_eleve(request: HttpRequest, uai: str) -> HttpResponse:
     if session.statut not in STATUTS_DEPOT:
         messages.error(request, "La saisie des vœux est close pour cette session.")
         return redirect("etablissements:detail", uai=etablissement.uai)
-    projets = Projet.objects.de_la_session(session).filter(statut__in=STATUTS_CARTE).order_by("nom")
+    projets = Projet.objects.de_la_session(session).valides().order_by("nom")
     formulaire = EleveForm(
         request.POST or None, projets=projets, session=session, etablissement=etablissement
     )
