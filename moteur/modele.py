@@ -35,6 +35,11 @@ DOMAINES_ROME = {
 }
 
 
+def age_le(naissance: date, jour: date) -> int:
+    """Âge révolu le jour `jour` (les règles d'âge s'appliquent au jour de la visite)."""
+    return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
+
+
 class TypeProjet(StrEnum):
     MONO_SITE = "mono-site"
     MULTI_SECTEURS = "multi-secteurs"
@@ -143,11 +148,7 @@ class Eleve:
     rural: bool = False
 
     def age_le(self, jour: date) -> int:
-        naissance = self.date_naissance
-        age = jour.year - naissance.year
-        if (jour.month, jour.day) < (naissance.month, naissance.day):
-            age -= 1
-        return age
+        return age_le(self.date_naissance, jour)
 
 
 @dataclass(slots=True)
