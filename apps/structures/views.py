@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from apps.comptes.acces import objet_ou_404, structure_requise
-from apps.planification.models import Creneau
 from apps.structures.forms import FicheStructureForm
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
@@ -80,9 +79,10 @@ def fiche(request: HttpRequest, pk: int) -> HttpResponse:
 def qui_vient(request: HttpRequest, pk: int) -> HttpResponse:
     """Jour par jour : quels groupes (de quel projet) et combien d'élèves."""
     structure = _structure_accessible(request, pk)
+    # Les créneaux par la relation inverse : la planification dépend des structures,
+    # pas l'inverse.
     creneaux = (
-        Creneau.objects.filter(structure=structure)
-        .select_related("groupe__projet")
+        structure.creneaux.select_related("groupe__projet")
         .annotate(effectif=Count("groupe__affectations"))
         .order_by("date", "groupe__projet__nom", "groupe__libelle")
     )
