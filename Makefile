@@ -17,7 +17,9 @@ $(BIN)/stages-collectifs: pyproject.toml
 
 install: $(BIN)/stages-collectifs
 
-# Migre, charge le référentiel et la démo, puis sert sur http://127.0.0.1:$(PORT) (SQLite).
+# Migre, charge le référentiel et la démo, puis sert sur http://127.0.0.1:$(PORT) (SQLite) :
+# `serve` lance le serveur web et le travailleur des tâches de fond (db_worker), arrêtés
+# ensemble par Ctrl-C.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/stages-collectifs demo

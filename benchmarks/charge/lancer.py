@@ -6,7 +6,13 @@ concurrents par page. Résultat : un tableau Markdown (p50, p90, p95, p99, débi
 docs/charge.md. Toutes les boucles sont bornées (essais, durées, délais des processus).
 
     python -m benchmarks.charge.lancer                      # 20 s par page, 50 clients
+    python -m benchmarks.charge.lancer --avant HEAD         # avant/après, côte à côte
     python -m benchmarks.charge.lancer --duree 10 --clients 50 --serveur runserver
+
+`--avant REF` extrait le code de la révision git REF (git archive) dans un dossier
+temporaire et le sert en même temps, sur un autre port, avec la même base : pour chaque
+page, wrk mesure l'ancien code puis le nouveau, l'un après l'autre, dans la même minute.
+wrk envoie `Accept-Encoding: gzip`, comme tout navigateur.
 
 Prérequis : `wrk` (apt-get install wrk) et gunicorn (dépendance du projet).
 """
@@ -56,7 +62,7 @@ class Mesure:
         return self.requetes / self.duree_s if self.duree_s else 0.0
 
 
-def environnement(dossier: Path) -> dict[str, str]:
+def environnement(dossier: Path, cache: str = "cache") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -68,6 +74,7 @@ def environnement(dossier: Path) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{dossier / 'charge.sqlite3'}",
             "CONN_MAX_AGE": "60",
             "LOG_LEVEL": "ERROR",
+            "CACHE_DIR": str(dossier / cache),
         }
     )
     return env
@@ -85,7 +92,12 @@ def preparer(dossier: Path, env: dict[str, str], eleves: int) -> None:
 
 
 def demarrer(
-    serveur: str, port: int, env: dict[str, str], workers: int, threads: int
+    serveur: str,
+    port: int,
+    env: dict[str, str],
+    workers: int,
+    threads: int,
+    racine: Path = RACINE,
 ) -> subprocess.Popen:
     if serveur == "gunicorn":
         commande = [
@@ -110,24 +122,28 @@ def demarrer(
         commande = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     processus = subprocess.Popen(
         commande,
-        cwd=RACINE,
+        cwd=racine,
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    for _ in range(ESSAIS_DEMARRAGE):
-        if processus.poll() is not None:
-            raise RuntimeError(
-                "le serveur s'est arrêté : "
-                + processus.stderr.read().decode(errors="replace")[-2000:]
-            )
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/carte/", timeout=5) as r:
-                if r.status == 200:
-                    return processus
-        except OSError:
-            time.sleep(0.5)
+    try:
+        for _ in range(ESSAIS_DEMARRAGE):
+            if processus.poll() is not None:
+                raise RuntimeError(
+                    "le serveur s'est arrêté : "
+                    + processus.stderr.read().decode(errors="replace")[-2000:]
+                )
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/carte/", timeout=5) as r:
+                    if r.status == 200:
+                        return processus
+            except OSError:
+                time.sleep(0.5)
+    except BaseException:  # Ctrl-C pendant le démarrage : pas de serveur orphelin
+        arreter(processus)
+        raise
     arreter(processus)
     raise RuntimeError("le serveur ne répond pas après 60 s")
 
@@ -165,7 +181,9 @@ def pages(port: int) -> list[tuple[str, str]]:
 
 
 def mesurer(page: str, url: str, clients: int, duree: int, fils: int) -> Mesure:
-    entetes = ["-H", "HX-Request: true"] if "fragment" in page else []
+    entetes = ["-H", "Accept-Encoding: gzip, deflate, br"]
+    if "fragment" in page:
+        entetes += ["-H", "HX-Request: true"]
     subprocess.run(
         ["wrk", "-t", "1", "-c", "10", "-d", "2s", *entetes, url],
         check=True,
@@ -247,13 +265,57 @@ def tableau(mesures: list[Mesure], titre: str, contexte: str) -> str:
     return "\n".join(lignes) + "\n"
 
 
+def tableau_compare(avant: list[Mesure], apres: list[Mesure], titre: str, contexte: str) -> str:
+    lignes = [
+        f"### {titre}",
+        "",
+        contexte,
+        "",
+        "| Page | Débit avant → après (req/s) | p50 avant → après (ms) "
+        "| p95 avant → après (ms) | p99 avant → après (ms) | Erreurs | p95 < 200 ms (après) |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for a, m in zip(avant, apres, strict=True):
+        ok = "oui" if m.p95 < OBJECTIF_P95_MS and not (m.erreurs or m.non_2xx) else "**non**"
+        lignes.append(
+            f"| {m.page} | {a.debit:.0f} → **{m.debit:.0f}** | {a.p50:.1f} → **{m.p50:.1f}** "
+            f"| {a.p95:.1f} → **{m.p95:.1f}** | {a.p99:.1f} → **{m.p99:.1f}** "
+            f"| {a.erreurs + a.non_2xx} / {m.erreurs + m.non_2xx} | {ok} |"
+        )
+    return "\n".join(lignes) + "\n"
+
+
+def extraire(reference: str, dossier: Path) -> Path:
+    """Le code de la révision `reference` (git archive), sans toucher au dépôt."""
+    cible = dossier / "avant"
+    shutil.rmtree(cible, ignore_errors=True)
+    cible.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", reference],
+        cwd=RACINE,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(cible)], input=archive, check=True, timeout=120)
+    return cible
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duree", type=int, default=20, help="secondes par page (défaut 20)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--serveur", choices=["gunicorn", "runserver"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--avant",
+        metavar="REF",
+        default=None,
+        help="révision git à mesurer en même temps (ex. HEAD) : tableau avant/après",
+    )
+    parser.add_argument("--workers-avant", type=int, default=3)
+    parser.add_argument("--threads-avant", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--eleves", type=int, default=2000)
     parser.add_argument(
@@ -283,12 +345,56 @@ def main(argv: list[str] | None = None) -> int:
         + f" — wrk : {args.clients} connexions, {args.duree} s par page, 2 fils, "
         "sur la même machine que le serveur."
     )
-    processus = demarrer(args.serveur, args.port, env, args.workers, args.threads)
-    try:
-        mesures = [mesurer(p, u, args.clients, args.duree, 2) for p, u in pages(args.port)]
-    finally:
-        arreter(processus)
-    texte = tableau(mesures, f"{args.serveur}, {args.clients} clients", contexte)
+    shutil.rmtree(dossier / "cache", ignore_errors=True)
+    if args.avant is None:
+        processus = demarrer(args.serveur, args.port, env, args.workers, args.threads)
+        try:
+            mesures = [mesurer(p, u, args.clients, args.duree, 2) for p, u in pages(args.port)]
+        finally:
+            arreter(processus)
+        texte = tableau(mesures, f"{args.serveur}, {args.clients} clients", contexte)
+    else:
+        racine_avant = extraire(args.avant, dossier)
+        revision = subprocess.run(
+            ["git", "rev-parse", "--short", args.avant],
+            cwd=RACINE,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
+        env_avant = environnement(dossier, "cache-avant")
+        env_avant["PYTHONPATH"] = str(racine_avant)
+        ancien = demarrer(
+            args.serveur,
+            args.port + 1,
+            env_avant,
+            args.workers_avant,
+            args.threads_avant,
+            racine=racine_avant,
+        )
+        try:
+            processus = demarrer(args.serveur, args.port, env, args.workers, args.threads)
+            try:
+                avant, mesures = [], []
+                for (page, url), (_, url_avant) in zip(
+                    pages(args.port), pages(args.port + 1), strict=True
+                ):
+                    avant.append(mesurer(page, url_avant, args.clients, args.duree, 2))
+                    mesures.append(mesurer(page, url, args.clients, args.duree, 2))
+            finally:
+                arreter(processus)
+        finally:
+            arreter(ancien)
+            shutil.rmtree(racine_avant, ignore_errors=True)
+        contexte += (
+            f" Avant : révision {revision} ({args.workers_avant} processus × "
+            f"{args.threads_avant} fils) ; après : ce code ({args.workers} × {args.threads}) ;"
+            " les deux serveurs tournent ensemble, chaque page est mesurée avant puis après."
+        )
+        texte = tableau_compare(
+            avant, mesures, f"Avant / après, {args.serveur}, {args.clients} clients", contexte
+        )
     print(texte)
     if args.sortie:
         with args.sortie.open("a", encoding="utf-8") as f:
