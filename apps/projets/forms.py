@@ -6,7 +6,7 @@ from django import forms
 
 from apps.projets.models import Porteur, Projet
 from apps.structures.models import StructureAccueil
-from apps.ui.champs import CommuneField
+from apps.territoires.champs import CommuneField
 from moteur.modele import DOMAINES_ROME
 
 CHOIX_DOMAINES = [(code, f"{code} — {libelle}") for code, libelle in DOMAINES_ROME.items()]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.territoires import champs
 
 app_name = "territoires"
-urlpatterns: list = []
+urlpatterns = [
+    path("communes/suggestions/", champs.suggestions_communes, name="communes"),
+]

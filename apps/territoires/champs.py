@@ -1,5 +1,5 @@
 """Champs de formulaire partagés : la commune saisie au clavier (nom ou code INSEE), avec
-des suggestions servies par `ui:communes` (datalist, pas de liste de 2 600 options)."""
+des suggestions servies par `territoires:communes` (datalist, pas de liste de 2 600 options)."""
 
 from __future__ import annotations
 
@@ -69,4 +69,4 @@ def suggestions_communes(request: HttpRequest) -> HttpResponse:
             .filter(nom__istartswith=texte)
             .order_by("-population", "nom")[:20]
         )
-    return render(request, "ui/_suggestions_communes.html", {"communes": communes})
+    return render(request, "territoires/_suggestions_communes.html", {"communes": communes})
