@@ -15,8 +15,8 @@ from datetime import date
 from apps.campagnes.models import Session
 from apps.carte.filtres import STATUTS_CARTE
 from apps.etablissements.models import Eleve
-from apps.planification.models import Affectation, Creneau, Voeu
-from apps.projets.models import Projet
+from apps.planification.models import Affectation, Voeu
+from apps.projets.models import Creneau, Projet
 from apps.structures.models import StructureAccueil
 from moteur.referentiel import SEUIL_RURAL
 

@@ -21,8 +21,7 @@ from apps.carte.cache import (
     version_referentiel,
 )
 from apps.carte.filtres import FiltresCarte, projets_sur_la_carte
-from apps.planification.models import Creneau
-from apps.projets.models import Projet
+from apps.projets.models import Creneau, Projet
 from apps.structures.models import StructureAccueil
 from apps.territoires.models import Commune, Departement, Epci
 from moteur.modele import DOMAINES_ROME

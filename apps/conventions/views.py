@@ -16,7 +16,7 @@ from apps.campagnes.models import Session
 from apps.conventions import rendu, services
 from apps.conventions.models import Convention, Incident, Presence
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
-from apps.planification.models import Creneau, Groupe
+from apps.projets.models import Creneau, Groupe
 from apps.structures.models import StructureAccueil
 from moteur.documents import eleves_attendus, feuille_de_route
 

@@ -40,29 +40,6 @@ class Voeu(models.Model):
         return f"{self.eleve_id} → {self.projet_id} (rang {self.rang})"
 
 
-class Groupe(models.Model):
-    """Un groupe d'élèves d'un projet, qui passe chaque jour ensemble dans une structure."""
-
-    projet = models.ForeignKey(
-        "projets.Projet", verbose_name="projet", on_delete=models.CASCADE, related_name="groupes"
-    )
-    libelle = models.CharField("libellé", max_length=40)
-
-    class Meta:
-        verbose_name = "groupe"
-        ordering = ["projet", "libelle"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["projet", "libelle"],
-                name="groupe_libelle_unique",
-                violation_error_message="Ce libellé de groupe existe déjà dans le projet.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.projet} — {self.libelle}"
-
-
 class Affectation(models.Model):
     """Le résultat de l'affectation pour un élève : un projet de ses vœux, ou aucun."""
 
@@ -82,7 +59,7 @@ class Affectation(models.Model):
     )
     rang = models.PositiveSmallIntegerField("rang du vœu", null=True, blank=True)
     groupe = models.ForeignKey(
-        Groupe,
+        "projets.Groupe",
         verbose_name="groupe",
         on_delete=models.SET_NULL,
         null=True,
@@ -107,35 +84,6 @@ class Affectation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.eleve_id} → {self.projet_id or 'non placé'}"
-
-
-class Creneau(models.Model):
-    """Une ligne du planning : où un groupe passe une journée."""
-
-    groupe = models.ForeignKey(
-        Groupe, verbose_name="groupe", on_delete=models.CASCADE, related_name="creneaux"
-    )
-    date = models.DateField("date")
-    structure = models.ForeignKey(
-        "structures.StructureAccueil",
-        verbose_name="structure",
-        on_delete=models.PROTECT,
-        related_name="creneaux",
-    )
-
-    class Meta:
-        verbose_name = "créneau"
-        ordering = ["groupe", "date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["groupe", "date"],
-                name="creneau_un_par_jour",
-                violation_error_message="Ce groupe a déjà une structure ce jour-là.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.groupe} le {self.date:%d/%m} : {self.structure}"
 
 
 class Travail(models.Model):

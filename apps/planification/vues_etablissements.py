@@ -16,8 +16,8 @@ from apps.comptes.models import Role
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.planification.depot_eleves import STATUTS_DEPOT, deposer
 from apps.planification.forms_etablissements import DepotForm, EleveForm
-from apps.planification.models import Creneau, Voeu
-from apps.projets.models import Projet
+from apps.planification.models import Voeu
+from apps.projets.models import Creneau, Projet
 from moteur.erreurs import ErreurUtilisateur
 
 etablissement_requis = role_requis(Role.ETABLISSEMENT)

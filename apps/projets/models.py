@@ -262,5 +262,58 @@ class Projet(models.Model):
         return self.statut in (self.Statut.BROUILLON, self.Statut.RENVOYE)
 
 
+# Étape 4, le programme : les groupes du projet et leur rotation jour par jour.
+class Groupe(models.Model):
+    """Un groupe d'élèves d'un projet, qui passe chaque jour ensemble dans une structure."""
+
+    projet = models.ForeignKey(
+        Projet, verbose_name="projet", on_delete=models.CASCADE, related_name="groupes"
+    )
+    libelle = models.CharField("libellé", max_length=40)
+
+    class Meta:
+        verbose_name = "groupe"
+        ordering = ["projet", "libelle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["projet", "libelle"],
+                name="groupe_libelle_unique",
+                violation_error_message="Ce libellé de groupe existe déjà dans le projet.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projet} — {self.libelle}"
+
+
+class Creneau(models.Model):
+    """Une ligne du planning : où un groupe passe une journée."""
+
+    groupe = models.ForeignKey(
+        Groupe, verbose_name="groupe", on_delete=models.CASCADE, related_name="creneaux"
+    )
+    date = models.DateField("date")
+    structure = models.ForeignKey(
+        "structures.StructureAccueil",
+        verbose_name="structure",
+        on_delete=models.PROTECT,
+        related_name="creneaux",
+    )
+
+    class Meta:
+        verbose_name = "créneau"
+        ordering = ["groupe", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["groupe", "date"],
+                name="creneau_un_par_jour",
+                violation_error_message="Ce groupe a déjà une structure ce jour-là.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.groupe} le {self.date:%d/%m} : {self.structure}"
+
+
 # Validés ou publiés : ce que la carte montre et ce que l'affectation place.
 STATUTS_VALIDES = (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)

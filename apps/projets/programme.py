@@ -16,8 +16,7 @@ from datetime import date
 
 from django.db import transaction
 
-from apps.planification.models import Creneau, Groupe
-from apps.projets.models import Projet
+from apps.projets.models import Creneau, Groupe, Projet
 from apps.projets.vigilance import projet_vigilance, site, tailles_des_groupes
 from apps.structures.models import StructureAccueil
 from moteur import modele as m

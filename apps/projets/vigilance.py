@@ -10,8 +10,8 @@ from collections import Counter
 
 from django.db.models import Count
 
-from apps.planification.models import Affectation, Creneau, Groupe
-from apps.projets.models import Projet
+from apps.etablissements.models import Eleve
+from apps.projets.models import Creneau, Groupe, Projet
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
 from moteur.modele import Point, age_le
@@ -55,8 +55,10 @@ def projet_vigilance(projet: Projet) -> v.ProjetVigilance:
     )
     libelles = {g.pk: g.libelle for g in groupes}
     creneaux = Creneau.objects.filter(groupe__projet=projet).order_by("groupe", "date")
-    naissances = Affectation.objects.filter(projet=projet).values_list(
-        "eleve__date_naissance", flat=True
+    # Les élèves placés, par la relation inverse de leur affectation (la planification
+    # dépend des projets, pas l'inverse).
+    naissances = Eleve.objects.filter(affectation__projet=projet).values_list(
+        "date_naissance", flat=True
     )
     return v.ProjetVigilance(
         nom=projet.nom,

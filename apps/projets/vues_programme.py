@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.comptes.acces import objet_ou_404, porteur_requis
-from apps.planification.models import Groupe
 from apps.projets import programme
 from apps.projets.acces import projet_modifiable
-from apps.projets.models import Projet
+from apps.projets.models import Groupe, Projet
 from apps.projets.vigilance import points_de_vigilance
 from apps.structures.models import StructureAccueil
 

@@ -20,8 +20,8 @@ from factory.django import DjangoModelFactory
 from apps.campagnes.models import Session
 from apps.comptes.models import Role, Utilisateur
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
-from apps.planification.models import Affectation, Creneau, Groupe, Voeu
-from apps.projets.models import Porteur, Projet
+from apps.planification.models import Affectation, Voeu
+from apps.projets.models import Creneau, Groupe, Porteur, Projet
 from apps.structures.models import StructureAccueil
 from apps.territoires.models import Commune, Departement, Epci
 from moteur.modele import TypeProjet

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from apps.conventions import services
 from apps.conventions.models import Convention, Presence, Signature
-from apps.planification.models import Creneau
-from apps.projets.models import Projet
+from apps.projets.models import Creneau, Projet
 from apps.structures.models import StructureAccueil
 from tests.apps.conventions.test_pdf import texte_pdf
 from tests.apps.fabriques import UtilisateurFactory

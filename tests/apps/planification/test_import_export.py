@@ -14,8 +14,8 @@ from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.planification import adaptateurs
 from apps.planification.importation import exporter_dossier, importer_dossier
-from apps.planification.models import Affectation, Creneau, Groupe, Voeu
-from apps.projets.models import Porteur, Projet
+from apps.planification.models import Affectation, Voeu
+from apps.projets.models import Creneau, Groupe, Porteur, Projet
 from apps.structures.models import StructureAccueil
 from apps.territoires.models import Commune
 from moteur.erreurs import ErreurUtilisateur

@@ -6,8 +6,8 @@ import pytest
 
 from apps.campagnes.models import Session
 from apps.planification import taches
-from apps.planification.models import Affectation, Creneau, Groupe, Travail
-from apps.projets.models import Projet
+from apps.planification.models import Affectation, Travail
+from apps.projets.models import Creneau, Groupe, Projet
 from moteur.affectation.principal import RAISON_COMPLETS, RAISON_DISTANCE
 from tests.apps.fabriques import (
     CommuneFactory,

@@ -7,8 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.comptes.models import Role, Utilisateur
-from apps.planification.models import Creneau, Groupe
-from apps.projets.models import Porteur, Projet
+from apps.projets.models import Creneau, Groupe, Porteur, Projet
 from tests.apps.fabriques import (
     CommuneFactory,
     PorteurFactory,

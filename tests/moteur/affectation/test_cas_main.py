@@ -161,6 +161,21 @@ def test_optimal_prefere_l_egalite_des_chances_puis_les_rangs():
     assert projets_de(affecter(session, "optimal")) == {"A": "P1", "B": None}
 
 
+def test_optimal_prefere_un_premier_voeu_a_deux_deuxiemes():
+    # P0 et P1 : 1 place ; P2 et P3 : 0 place. A : [P2, P1, P3, P0] ; B : [P1, P0].
+    # Deux façons de placer les deux : A→P1 (rang 2), B→P0 (rang 2), somme des (rang - 1)
+    # = 2, aucun premier voeu ; ou A→P0 (rang 4), B→P1 (rang 1), somme 3, un premier voeu.
+    # Avec poids_premier_voeu = 10 (défaut) : 2 + 2 × 10 = 22 contre 3 + 10 = 13 → la
+    # seconde ; avec 0 : la somme des rangs seule → la première.
+    session = session_test(
+        [("P0", 1, 0.0), ("P1", 1, 0.0), ("P2", 0, 0.0), ("P3", 0, 0.0)],
+        [{"id": "A", "voeux": ["P2", "P1", "P3", "P0"]}, {"id": "B", "voeux": ["P1", "P0"]}],
+    )
+    assert projets_de(affecter(session, "optimal")) == {"A": "P0", "B": "P1"}
+    sans_bonus = Bareme(poids_premier_voeu=0)
+    assert projets_de(affecter(session, "optimal", bareme=sans_bonus)) == {"A": "P1", "B": "P0"}
+
+
 def test_bareme_par_defaut_et_reserves():
     bareme = bareme_defaut()
     assert (bareme.points_boursier, bareme.points_rural, bareme.seuil_mixite_pct) == (2, 1, 30)
@@ -177,7 +192,14 @@ def test_bareme_toml(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "brut", [{"inconnu": 1}, {"points_boursier": "2"}, {"seuil_mixite_pct": 70}, []]
+    "brut",
+    [
+        {"inconnu": 1},
+        {"points_boursier": "2"},
+        {"seuil_mixite_pct": 70},
+        {"poids_premier_voeu": -1},
+        [],
+    ],
 )
 def test_bareme_invalide(brut):
     with pytest.raises(ErreurUtilisateur):
