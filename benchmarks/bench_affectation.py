@@ -4,7 +4,8 @@
     .venv/bin/python -m benchmarks.bench_affectation --tailles normandie --delai 120
 
 Méthodes : premier arrivé premier servi, le paquet PyPI `matching` (StudentAllocation,
-acceptation différée sans mixité, mêmes priorités), `stable`, `optimal`.
+acceptation différée sans mixité, mêmes priorités), `stable`, `optimal-avant` (copie figée
+de la version précédente de `optimal`, pour mesurer le gain côte à côte) et `optimal`.
 Chaque méthode tourne dans un processus fils (fork) : temps de l'allocation seule (session
 déjà en mémoire, éligibilité comprise), mémoire de pointe du fils (ru_maxrss, session
 comprise), et un délai au-delà duquel la méthode est arrêtée et déclarée « hors délai ».
@@ -21,9 +22,11 @@ import resource
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
 from benchmarks.generateur import generer
 from moteur.affectation import (
@@ -33,14 +36,14 @@ from moteur.affectation import (
     eligibles_reference,
     paires_envie_justifiee,
 )
-from moteur.affectation.bareme import bareme_defaut
-from moteur.affectation.eligibilite import construire_instance
+from moteur.affectation.bareme import Bareme, bareme_defaut
+from moteur.affectation.eligibilite import Instance, construire_instance
 from moteur.affectation.principal import construire_resultat
-from moteur.affectation.priorites import rangs_priorite
+from moteur.affectation.priorites import points_tableau, rangs_priorite, reserves_tableau
 from moteur.affectation.resultat import ResultatAffectation
 from moteur.modele import Session
 
-METHODES = ("premier-arrive", "matching", "stable", "optimal")
+METHODES = ("premier-arrive", "matching", "stable", "optimal-avant", "optimal")
 
 
 @dataclass
@@ -101,6 +104,92 @@ def _matching_grande_pile(session: Session) -> np.ndarray:
     return sortie[0]
 
 
+def _optimal_avant(
+    instance: Instance,
+    bareme: Bareme,
+    graine: int,
+    avec_mixite: bool = True,
+    progression: Callable[[float], None] | None = None,
+) -> np.ndarray:
+    """La version précédente de `optimal` (copie figée pour comparer côte à côte) :
+    nœuds dans l'ordre du tirage, K = (rang max - 1) × élèves + 1, coût de rang = rang - 1."""
+    indices, _ = instance.voeux_eligibles()
+    indices = indices[instance.capacite[instance.v_projet[indices]] > 0]
+    # Les élèves entrent dans le réseau dans l'ordre du tirage au sort : parmi des
+    # solutions de même coût, le choix du solveur est ainsi reproductible (graine).
+    tirage = np.random.default_rng(graine).permutation(instance.nb_eleves)
+    indices = indices[np.lexsort((instance.v_rang[indices], tirage[instance.v_eleve[indices]]))]
+    eleves_reseau = np.unique(instance.v_eleve[indices])
+    eleves_reseau = eleves_reseau[np.argsort(tirage[eleves_reseau], kind="stable")]
+    n_e = len(eleves_reseau)
+    if n_e == 0:
+        return np.full(instance.nb_eleves, -1, dtype=np.int64)
+    noeud_eleve = np.full(instance.nb_eleves, -1, dtype=np.int64)
+    noeud_eleve[eleves_reseau] = 2 + np.arange(n_e)
+    n_p = instance.nb_projets
+    noeud_projet = 2 + n_e + np.arange(n_p)
+    reserves = reserves_tableau(instance, bareme) if avec_mixite else np.zeros((n_p, 3), int)
+    avec_reserve = reserves[:, 0] + reserves[:, 1] > 0
+    # Nœuds « filles » (g = 0) et « garçons » (g = 1) des projets à places réservées.
+    proj_res = np.flatnonzero(avec_reserve)
+    noeud_genre = np.full((n_p, 2), -1, dtype=np.int64)
+    base = 2 + n_e + n_p
+    noeud_genre[proj_res, 0] = base + 2 * np.arange(len(proj_res))
+    noeud_genre[proj_res, 1] = base + 2 * np.arange(len(proj_res)) + 1
+
+    rang_max = int(instance.v_rang[indices].max())
+    poids = (rang_max - 1) * n_e + 1  # K : au-dessus de toute variation des rangs
+    unite_mixite = poids * bareme.poids_mixite if avec_mixite else 0
+    points = points_tableau(instance, bareme)
+
+    ve = instance.v_eleve[indices]
+    vp = instance.v_projet[indices]
+    genre = instance.genre[ve].astype(np.int64)
+    par_genre = avec_reserve[vp] & (genre < 2)
+    tete = np.where(par_genre, noeud_genre[vp, np.minimum(genre, 1)], noeud_projet[vp])
+    cout_voeu = (instance.v_rang[indices] - 1) + np.where(par_genre, 0, unite_mixite)
+
+    res_f, res_m = reserves[proj_res, 0], reserves[proj_res, 1]
+    cap_res = instance.capacite[proj_res]
+    un = np.ones
+    queues = [np.zeros(n_e, np.int64), noeud_eleve[ve], noeud_projet]
+    tetes = [noeud_eleve[eleves_reseau], tete, np.ones(n_p, np.int64)]
+    caps = [un(n_e, np.int64), un(len(ve), np.int64), instance.capacite]
+    couts = [
+        poids * (bareme.points_max - points[eleves_reseau]),
+        cout_voeu,
+        np.zeros(n_p, np.int64),
+    ]
+    for g, res in ((0, res_f), (1, res_m)):
+        for capacite, cout in ((res, 0), (cap_res - res, unite_mixite)):
+            queues.append(noeud_genre[proj_res, g])
+            tetes.append(noeud_projet[proj_res])
+            caps.append(capacite)
+            couts.append(np.full(len(proj_res), cout, np.int64))
+
+    solveur = min_cost_flow.SimpleMinCostFlow()
+    solveur.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(queues),
+        np.concatenate(tetes),
+        np.concatenate(caps).astype(np.int64),
+        np.concatenate(couts).astype(np.int64),
+    )
+    solveur.set_node_supply(0, n_e)
+    solveur.set_node_supply(1, -n_e)
+    if progression is not None:
+        progression(0.1)
+    statut = solveur.solve_max_flow_with_min_cost()
+    if statut != solveur.OPTIMAL:
+        raise RuntimeError(f"flot de coût minimum : statut {statut}")
+    arcs_voeux = n_e + np.arange(len(ve))
+    pris = solveur.flows(arcs_voeux) > 0
+    resultat = np.full(instance.nb_eleves, -1, dtype=np.int64)
+    resultat[ve[pris]] = vp[pris]
+    if progression is not None:
+        progression(1.0)
+    return resultat
+
+
 def _executer(session: Session, methode: str, graine: int, tuyau) -> None:
     debut = time.perf_counter()
     if methode == "matching":
@@ -110,6 +199,13 @@ def _executer(session: Session, methode: str, graine: int, tuyau) -> None:
         resultat = construire_resultat(
             session, instance, projet, "matching", graine, bareme_defaut()
         )
+    elif methode == "optimal-avant":
+        instance = construire_instance(session)
+        projet = _optimal_avant(instance, bareme_defaut(), graine)
+        resultat = construire_resultat(
+            session, instance, projet, "optimal", graine, bareme_defaut()
+        )
+        duree = time.perf_counter() - debut
     else:
         resultat = affecter(session, methode, graine)
         duree = time.perf_counter() - debut
@@ -137,7 +233,33 @@ def mesurer(session: Session, methode: str, graine: int, delai: float) -> Mesure
     return Mesure(methode, duree, pic, resultat)
 
 
-def tableau(taille: str, session: Session, graine: int, delai: float, methodes) -> str:
+def mesurer_repete(
+    session: Session, methodes, graine: int, delai: float, repetitions: int
+) -> dict[str, Mesure]:
+    """Chaque méthode `repetitions` fois, en alternance (A B C A B C…) pour que le bruit de
+    la machine partagée touche toutes les méthodes de la même façon ; temps médian.
+    Une méthode hors délai n'est pas relancée."""
+    temps: dict[str, list[float]] = {m: [] for m in methodes}
+    dernieres: dict[str, Mesure] = {}
+    for _ in range(repetitions):
+        for methode in methodes:
+            if methode in dernieres and dernieres[methode].resultat is None:
+                continue
+            m = mesurer(session, methode, graine, delai)
+            dernieres[methode] = m
+            if m.secondes is not None:
+                temps[methode].append(m.secondes)
+    for methode, m in dernieres.items():
+        if temps[methode]:
+            m.secondes = float(np.median(temps[methode]))
+            if len(temps[methode]) > 1:
+                m.note = " / ".join(f"{t:.2f}" for t in temps[methode])
+    return dernieres
+
+
+def tableau(
+    taille: str, session: Session, graine: int, delai: float, methodes, repetitions: int = 1
+) -> str:
     eligibles = eligibles_reference(session)
     borne = borne_max_flot(session, eligibles=eligibles)
     priorites = calculer_priorites(session, graine=graine)
@@ -151,9 +273,10 @@ def tableau(taille: str, session: Session, graine: int, delai: float, methodes) 
         "paires d'envie justifiée |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    mesures = mesurer_repete(session, methodes, graine, delai, repetitions)
     for methode in methodes:
-        m = mesurer(session, methode, graine, delai)
-        print(f"  {taille} {methode} : {m.secondes or m.note}", file=sys.stderr, flush=True)
+        m = mesures[methode]
+        print(f"  {taille} {methode} : {m.secondes} ({m.note})", file=sys.stderr, flush=True)
         if m.resultat is None:
             lignes.append(f"| {methode} | {m.note} |" + " — |" * 10)
             continue
@@ -176,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graine", type=int, default=0)
     parser.add_argument("--delai", type=float, default=300.0, help="secondes par méthode")
     parser.add_argument("--methodes", nargs="+", default=list(METHODES), choices=METHODES)
+    parser.add_argument(
+        "--repetitions", type=int, default=1, help="mesures par méthode (temps médian)"
+    )
     args = parser.parse_args(argv)
     print(
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs (partagés), "
@@ -183,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for taille in args.tailles:
         session = generer(taille, args.graine)
-        print(tableau(taille, session, args.graine, args.delai, args.methodes), flush=True)
+        texte = tableau(taille, session, args.graine, args.delai, args.methodes, args.repetitions)
+        print(texte, flush=True)
         print()
     return 0
 

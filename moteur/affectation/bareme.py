@@ -40,6 +40,9 @@ class Bareme:
     seuil_mixite_pct: int = 30
     # Politique « optimale » : une place de mixité remplie vaut autant que ce nombre de points.
     poids_mixite: int = 1
+    # Politique « optimale », à placés, égalité des chances et mixité égaux : manquer son
+    # premier voeu coûte autant que ce nombre de rangs (0 : seule la somme des rangs compte).
+    poids_premier_voeu: int = 10
 
     def points(self, boursier: bool, rural: bool) -> int:
         return self.points_boursier * int(boursier) + self.points_rural * int(rural)
@@ -95,6 +98,11 @@ def bareme_depuis_dict(brut: object, fichier: str = "") -> Bareme:
     seuil = brut.get("seuil_mixite_pct", 30)
     if isinstance(seuil, int) and not 0 <= seuil <= 50:
         problemes.append(Probleme("« seuil_mixite_pct » doit être entre 0 et 50", fichier=fichier))
+    bonus = brut.get("poids_premier_voeu", 0)
+    if isinstance(bonus, int) and bonus < 0:
+        problemes.append(
+            Probleme("« poids_premier_voeu » doit être positif ou nul", fichier=fichier)
+        )
     if problemes:
         raise ErreurUtilisateur(problemes)
     return Bareme(**brut)

@@ -50,6 +50,8 @@ class Instance:
     v_portee: np.ndarray  # bool : distance ≤ distance_max_km
     v_age: np.ndarray  # bool : l'âge est accepté chaque jour
     demandeurs: np.ndarray  # (projets, 3) : nombre de demandeurs par genre (tout voeu)
+    p_latitude: np.ndarray  # par projet : point de rendez-vous (ordre spatial du flot)
+    p_longitude: np.ndarray
 
     @property
     def v_eligible(self) -> np.ndarray:
@@ -167,6 +169,8 @@ def construire_instance(session: Session, capacites: dict[str, int] | None = Non
         v_portee=portee,
         v_age=_ages_acceptes(session, naissance, ve, vp),
         demandeurs=demandeurs,
+        p_latitude=plat,
+        p_longitude=plon,
     )
 
 
