@@ -101,44 +101,27 @@ def _affectation(travail: Travail, suivi: Suivi) -> str:
     donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
     if not donnees.eleves or not donnees.projets:
         raise ErreurUtilisateur("Il faut des élèves et au moins un projet validé pour affecter.")
-    suivi(0.15, "Capacité des projets (structures et jours)…")
-    capacites = _capacites(donnees)
-    suivi(0.3, f"Affectation ({politique})…")
-    affectations, raisons, rapport = affecter(
-        donnees, politique, graine, capacites, suivi.entre(0.3, 0.85, f"Affectation ({politique})…")
+    # La même chaîne que la commande `plan`, sans la rotation (lancée à part, après revue) :
+    # capacité effective des projets, puis affectation.
+    from moteur.affectation import texte_rapport
+    from moteur.planificateur import planifier
+
+    resultat = planifier(
+        donnees,
+        politique,
+        graine,
+        avec_rotation=False,
+        progression=lambda etape, x: suivi(0.1 + 0.75 * x, f"{etape}…"),
     )
+    affectations, raisons = resultat.plan.affectations, resultat.raisons
+    rapport = texte_rapport(resultat.affectation, resultat.borne)
+    rapport += "\nLes programmes (rotations) sont à recalculer après chaque affectation."
     suivi(0.9, "Enregistrement…")
     with transaction.atomic():
         adaptateurs.enregistrer_plan(session, m.Plan(affectations=affectations), raisons)
         session.statut = Session.Statut.AFFECTATION
         session.save(update_fields=["statut"])
     return rapport
-
-
-def _capacites(donnees: m.Session) -> dict[str, int]:
-    from moteur.rotation.capacite import capacite_effective
-
-    return {pid: c.capacite for pid, c in capacite_effective(donnees).items()}
-
-
-def affecter(
-    donnees: m.Session,
-    politique: str,
-    graine: int,
-    capacites: dict[str, int] | None,
-    progression: Callable[[float], None] | None = None,
-) -> tuple[dict[str, m.Affectation], dict[str, str], str]:
-    """Le moteur d'affectation (le même que la commande `plan`) : affectations, raisons
-    des non-placés et rapport en français."""
-    from moteur.affectation import affecter as affecter_moteur
-    from moteur.affectation import borne_max_flot, texte_rapport
-
-    resultat = affecter_moteur(
-        donnees, politique, graine, capacites=capacites, progression=progression
-    )
-    rapport = texte_rapport(resultat, borne_max_flot(donnees, capacites))
-    rapport += "\nLes programmes (rotations) sont à recalculer après chaque affectation."
-    return resultat.affectations, resultat.raisons, rapport
 
 
 # --- Programmes (rotations) -------------------------------------------------------------------

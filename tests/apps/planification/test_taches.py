@@ -122,7 +122,7 @@ def test_erreur_inattendue_ne_fuit_pas(monkeypatch):
     def panne(*args, **kwargs):
         raise RuntimeError("E00001 secret")
 
-    monkeypatch.setattr(taches, "affecter", panne)
+    monkeypatch.setattr("moteur.planificateur.planifier", panne)
     travail = taches.lancer(session, Travail.Type.AFFECTATION, {"politique": "stable"})
     assert travail.etat == Travail.Etat.ECHEC
     assert "secret" not in travail.message
