@@ -5,7 +5,7 @@
 (b) une instance taille Normandie (~400 projets, ~2 500 structures, structures partagées) :
     temps total, écart par composante (min / médiane / max), mesures côte à côte.
 
-Usage : PYTHONPATH=. .venv/bin/python benchmarks/bench_rotation.py [--limite 100]
+Usage : PYTHONPATH=. .venv/bin/python benchmarks/bench_rotation.py [--limite 60]
 Affiche des tableaux Markdown (recopiés dans docs/rotation.md).
 """
 
@@ -239,7 +239,9 @@ def _type_raison(message: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--limite", type=float, default=100.0, help="temps CP-SAT total (s)")
+    parser.add_argument(
+        "--limite", type=float, default=60.0, help="budget CP-SAT total (temps déterministe)"
+    )
     args = parser.parse_args()
     print(f"Machine : {platform.processor() or platform.machine()}, 2 cœurs partagés.\n")
     print("(a) projet de 20 élèves, 8 structures\n")

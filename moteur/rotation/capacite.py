@@ -229,7 +229,9 @@ def _capacites_cpsat(
     solveur.parameters.num_workers = 1  # modèles minuscules : un fil suffit
     # Temps déterministe : même résultat d'une exécution à l'autre, quelle que soit la charge.
     solveur.parameters.max_deterministic_time = limite_s
-    solveur.parameters.max_time_in_seconds = 20 * limite_s  # garde-fou machine chargée
+    # Garde-fou d'horloge très large : le résultat doit rester déterministe (budget en
+    # temps déterministe), même sur une machine chargée.
+    solveur.parameters.max_time_in_seconds = 20 * limite_s + 10.0
     statut = solveur.solve(modele)
     if statut not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return dict.fromkeys(pids, 0), False

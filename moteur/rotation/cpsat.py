@@ -25,7 +25,8 @@ from moteur.rotation.modele_cpsat import ModeleRotation, Poids, classes_symetriq
 
 ESSAIS_GROUPES = 4  # groupes supplémentaires essayés quand la granularité bloque
 TEMPS_MIN_S = 0.05  # plancher de temps (déterministe) par appel au solveur
-GARDE_MURALE = 4.0  # garde-fou : secondes d'horloge par unité de temps déterministe
+GARDE_MURALE = 30.0  # garde-fou : secondes d'horloge par unité de temps déterministe
+GARDE_MURALE_MIN_S = 10.0  # … plus ce plancher : le présolve d'un petit modèle en prend
 SANS_SOLUTION = "aucune rotation trouvée dans le temps imparti ; relancer avec plus de temps"
 STATUTS = {
     cp_model.OPTIMAL: "optimal",
@@ -177,9 +178,11 @@ def _echec(resultat: ResultatRotation, pid: str, raisons: list[Raison], eleves: 
 class Horloge:
     """Budget de calcul en temps DÉTERMINISTE de CP-SAT (≈ secondes sur une machine
     moyenne), pas en secondes d'horloge : même entrée et même graine donnent le même plan,
-    quelle que soit la charge de la machine. Un garde-fou d'horloge murale
-    (`GARDE_MURALE` fois le budget) évite qu'une machine très lente ne s'éternise ; il ne
-    joue que dans ce cas extrême, le seul où le plan peut varier."""
+    quelle que soit la charge de la machine. Un garde-fou d'horloge murale, très large
+    (`GARDE_MURALE` fois le budget plus `GARDE_MURALE_MIN_S`), évite qu'une machine
+    très lente ne s'éternise ; il ne joue que dans ce cas extrême, le seul où le plan peut
+    varier. (Avec 4 fois le budget plus 1 s, il jouait déjà sur les petits modèles, dont le
+    présolve coûte plus d'horloge que de temps déterministe : deux exécutions différaient.)"""
 
     budget: float
     consomme: float = 0.0
@@ -190,7 +193,7 @@ class Horloge:
     def regler(self, solveur: cp_model.CpSolver, part: float = 1.0) -> None:
         limite = self.restant() * part
         solveur.parameters.max_deterministic_time = limite
-        solveur.parameters.max_time_in_seconds = GARDE_MURALE * limite + 1.0
+        solveur.parameters.max_time_in_seconds = GARDE_MURALE * limite + GARDE_MURALE_MIN_S
 
     def compter(self, solveur: cp_model.CpSolver) -> None:
         self.consomme += solveur.response_proto.deterministic_time
