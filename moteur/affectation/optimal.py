@@ -30,6 +30,7 @@ d'OR-Tools, dont le travail croît avec log(nœuds × coût maximal).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -43,6 +44,23 @@ class EchecSolveur(RuntimeError):
     """Le solveur de flot n'a pas trouvé d'optimum (ne devrait jamais arriver)."""
 
 
+@dataclass(slots=True)
+class Reseau:
+    """Le réseau du flot, en tableaux d'arcs (nœud 0 : source, nœud 1 : puits). Les arcs
+    des voeux commencent à l'indice `premier_voeu` ; `eleves` et `projets` donnent, pour
+    chacun, l'élève et le projet. Séparé de la résolution pour que le banc
+    (`benchmarks/essais_flot.py`) compare d'autres solveurs sur exactement le même réseau."""
+
+    queues: np.ndarray
+    tetes: np.ndarray
+    capacites: np.ndarray
+    couts: np.ndarray
+    offre: int  # élèves reliés au réseau
+    premier_voeu: int
+    eleves: np.ndarray
+    projets: np.ndarray
+
+
 def flot_cout_minimum(
     instance: Instance,
     bareme: Bareme,
@@ -51,10 +69,37 @@ def flot_cout_minimum(
     progression: Callable[[float], None] | None = None,
 ) -> np.ndarray:
     """Projet (indice) de chaque élève, -1 si non placé."""
+    resultat = np.full(instance.nb_eleves, -1, dtype=np.int64)
+    reseau = construire_reseau(instance, bareme, graine, avec_mixite)
+    if reseau is None:
+        return resultat
+    solveur = min_cost_flow.SimpleMinCostFlow()
+    solveur.add_arcs_with_capacity_and_unit_cost(
+        reseau.queues, reseau.tetes, reseau.capacites, reseau.couts
+    )
+    solveur.set_node_supply(0, reseau.offre)
+    solveur.set_node_supply(1, -reseau.offre)
+    if progression is not None:
+        progression(0.1)
+    statut = solveur.solve_max_flow_with_min_cost()
+    if statut != solveur.OPTIMAL:
+        raise EchecSolveur(f"flot de coût minimum : statut {statut}")
+    arcs_voeux = reseau.premier_voeu + np.arange(len(reseau.eleves))
+    pris = solveur.flows(arcs_voeux) > 0
+    resultat[reseau.eleves[pris]] = reseau.projets[pris]
+    if progression is not None:
+        progression(1.0)
+    return resultat
+
+
+def construire_reseau(
+    instance: Instance, bareme: Bareme, graine: int, avec_mixite: bool = True
+) -> Reseau | None:
+    """Le réseau décrit en tête du module ; None si aucun voeu éligible n'a de place."""
     indices, _ = instance.voeux_eligibles()
     indices = indices[instance.capacite[instance.v_projet[indices]] > 0]
     if len(indices) == 0:
-        return np.full(instance.nb_eleves, -1, dtype=np.int64)
+        return None
     n_p = instance.nb_projets
     reserves = reserves_tableau(instance, bareme) if avec_mixite else np.zeros((n_p, 3), int)
     avec_reserve = reserves[:, 0] + reserves[:, 1] > 0
@@ -123,27 +168,16 @@ def flot_cout_minimum(
             caps.append(capacite)
             couts.append(np.full(len(proj_res), cout, np.int64))
 
-    solveur = min_cost_flow.SimpleMinCostFlow()
-    solveur.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(queues),
-        np.concatenate(tetes),
-        np.concatenate(caps).astype(np.int64),
-        np.concatenate(couts).astype(np.int64),
+    return Reseau(
+        queues=np.concatenate(queues),
+        tetes=np.concatenate(tetes),
+        capacites=np.concatenate(caps).astype(np.int64),
+        couts=np.concatenate(couts).astype(np.int64),
+        offre=n_e,
+        premier_voeu=n_e,
+        eleves=ve,
+        projets=vp,
     )
-    solveur.set_node_supply(0, n_e)
-    solveur.set_node_supply(1, -n_e)
-    if progression is not None:
-        progression(0.1)
-    statut = solveur.solve_max_flow_with_min_cost()
-    if statut != solveur.OPTIMAL:
-        raise EchecSolveur(f"flot de coût minimum : statut {statut}")
-    arcs_voeux = n_e + np.arange(len(ve))
-    pris = solveur.flows(arcs_voeux) > 0
-    resultat = np.full(instance.nb_eleves, -1, dtype=np.int64)
-    resultat[ve[pris]] = vp[pris]
-    if progression is not None:
-        progression(1.0)
-    return resultat
 
 
 def _hilbert(latitude: np.ndarray, longitude: np.ndarray, bits: int = 10) -> np.ndarray:

@@ -195,6 +195,25 @@ def test_structure_partagee_par_deux_projets_respecte_accueil_max():
     assert violations(s, aff, r) == []
 
 
+def test_planning_trie_une_fois_pour_toutes_les_composantes():
+    # Trois projets sans structure commune : trois composantes, résolues l'une après
+    # l'autre. Le planning rendu est trié (projet, groupe, date) même si le tri n'est
+    # plus refait après chaque composante (il était quadratique au niveau national).
+    s = session_de(
+        [structure(f"S{i}", 3) for i in range(1, 4)],
+        {"P3": (3, ("S3",)), "P1": (3, ("S1",)), "P2": (3, ("S2",))},
+        {**eleves("P3", 3), **eleves("P1", 3, debut=4), **eleves("P2", 3, debut=7)},
+    )
+    aff = affecter(s)
+    r = planifier_rotation(s, aff, limite_s=10)
+    assert len(r.composantes) == 3
+    cles = [(lg.projet_id, lg.groupe, lg.date) for lg in r.planning]
+    assert cles == sorted(cles)
+    assert {lg.projet_id for lg in r.planning} == {"P1", "P2", "P3"}
+    assert len(r.planning) == 3 * len(JOURS)
+    assert violations(s, aff, r) == []
+
+
 def _optimum(s: Session):
     aff = affecter(s)
     r = planifier_rotation(s, aff, limite_s=20)
