@@ -209,3 +209,44 @@ def test_bareme_invalide(brut):
 def test_politique_inconnue():
     with pytest.raises(ErreurUtilisateur):
         affecter(session_test([], []), "loterie")
+
+
+def test_reseau_du_flot_a_la_main():
+    # Même cas que test_optimal_place_plus_que_stable : deux élèves reliés (2 arcs source →
+    # élève, offre 2), trois voeux éligibles (A → P1, A → P2, B → P1) ; P1 et P2 n'ont
+    # qu'une place, donc aucune place réservée : pas de nœud de genre, 2 arcs projet →
+    # puits. Chaque voeu coûte l'unité de mixité plus son coût de rang : A → P2, 2e voeu,
+    # coûte en plus 1 (rang - 1) + 10 (hors premier voeu). Unité = K = 11 (plus grand
+    # coût de rang) × min(2 élèves, 4 nœuds non élèves) + 1 = 23.
+    from moteur.affectation.eligibilite import construire_instance
+    from moteur.affectation.optimal import construire_reseau
+
+    session = session_test(
+        [("P1", 1, 0.0), ("P2", 1, 2.0)],
+        [{"id": "A", "voeux": ["P1", "P2"], "km": 0.5}, {"id": "B", "voeux": ["P1"], "km": 4.0}],
+    )
+    instance = construire_instance(session)
+    reseau = construire_reseau(instance, bareme_defaut(), 0)
+    assert reseau is not None
+    assert reseau.offre == 2 and reseau.premier_voeu == 2
+    assert len(reseau.queues) == 2 + 3 + 2
+    voeux = slice(reseau.premier_voeu, reseau.premier_voeu + 3)
+    paires = sorted(
+        zip(
+            (instance.eleve_ids[e] for e in reseau.eleves),
+            (instance.projet_ids[p] for p in reseau.projets),
+            reseau.couts[voeux].tolist(),
+            strict=True,
+        )
+    )
+    assert paires == [("A", "P1", 23), ("A", "P2", 23 + 11), ("B", "P1", 23)]
+    assert (reseau.queues[:2] == 0).all() and (reseau.tetes[-2:] == 1).all()
+
+
+def test_reseau_vide_sans_voeu_eligible():
+    from moteur.affectation.eligibilite import construire_instance
+    from moteur.affectation.optimal import construire_reseau
+
+    session = session_test([("P1", 1, 30.0)], [{"id": "LOIN", "voeux": ["P1"]}])
+    assert construire_reseau(construire_instance(session), bareme_defaut(), 0) is None
+    assert projets_de(affecter(session, "optimal")) == {"LOIN": None}
