@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from benchmarks.generateur import generer
 from moteur.affectation import (
@@ -38,6 +37,7 @@ from moteur.affectation import (
 )
 from moteur.affectation.bareme import Bareme, bareme_defaut
 from moteur.affectation.eligibilite import Instance, construire_instance
+from moteur.affectation.optimal import Noeuds, assembler_reseau, resoudre_reseau
 from moteur.affectation.principal import construire_resultat
 from moteur.affectation.priorites import points_tableau, rangs_priorite, reserves_tableau
 from moteur.affectation.resultat import ResultatAffectation
@@ -111,8 +111,9 @@ def _optimal_avant(
     avec_mixite: bool = True,
     progression: Callable[[float], None] | None = None,
 ) -> np.ndarray:
-    """La version précédente de `optimal` (copie figée pour comparer côte à côte) :
-    nœuds dans l'ordre du tirage, K = (rang max - 1) × élèves + 1, coût de rang = rang - 1."""
+    """La version précédente de `optimal`, pour comparer côte à côte. Sa numérotation des
+    nœuds (ordre du tirage) et ses coûts (K = (rang max - 1) × élèves + 1, coût de rang =
+    rang - 1) sont figés ici ; l'assemblage des arcs et la résolution sont ceux d'`optimal`."""
     indices, _ = instance.voeux_eligibles()
     indices = indices[instance.capacite[instance.v_projet[indices]] > 0]
     # Les élèves entrent dans le réseau dans l'ordre du tirage au sort : parmi des
@@ -139,55 +140,18 @@ def _optimal_avant(
 
     rang_max = int(instance.v_rang[indices].max())
     poids = (rang_max - 1) * n_e + 1  # K : au-dessus de toute variation des rangs
-    unite_mixite = poids * bareme.poids_mixite if avec_mixite else 0
-    points = points_tableau(instance, bareme)
-
-    ve = instance.v_eleve[indices]
-    vp = instance.v_projet[indices]
-    genre = instance.genre[ve].astype(np.int64)
-    par_genre = avec_reserve[vp] & (genre < 2)
-    tete = np.where(par_genre, noeud_genre[vp, np.minimum(genre, 1)], noeud_projet[vp])
-    cout_voeu = (instance.v_rang[indices] - 1) + np.where(par_genre, 0, unite_mixite)
-
-    res_f, res_m = reserves[proj_res, 0], reserves[proj_res, 1]
-    cap_res = instance.capacite[proj_res]
-    un = np.ones
-    queues = [np.zeros(n_e, np.int64), noeud_eleve[ve], noeud_projet]
-    tetes = [noeud_eleve[eleves_reseau], tete, np.ones(n_p, np.int64)]
-    caps = [un(n_e, np.int64), un(len(ve), np.int64), instance.capacite]
-    couts = [
-        poids * (bareme.points_max - points[eleves_reseau]),
-        cout_voeu,
-        np.zeros(n_p, np.int64),
-    ]
-    for g, res in ((0, res_f), (1, res_m)):
-        for capacite, cout in ((res, 0), (cap_res - res, unite_mixite)):
-            queues.append(noeud_genre[proj_res, g])
-            tetes.append(noeud_projet[proj_res])
-            caps.append(capacite)
-            couts.append(np.full(len(proj_res), cout, np.int64))
-
-    solveur = min_cost_flow.SimpleMinCostFlow()
-    solveur.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(queues),
-        np.concatenate(tetes),
-        np.concatenate(caps).astype(np.int64),
-        np.concatenate(couts).astype(np.int64),
+    reseau = assembler_reseau(
+        instance,
+        reserves,
+        indices,
+        eleves_reseau,
+        Noeuds(noeud_eleve, noeud_projet, noeud_genre),
+        instance.v_rang[indices] - 1,
+        poids,
+        poids * bareme.poids_mixite if avec_mixite else 0,
+        bareme.points_max - points_tableau(instance, bareme)[eleves_reseau],
     )
-    solveur.set_node_supply(0, n_e)
-    solveur.set_node_supply(1, -n_e)
-    if progression is not None:
-        progression(0.1)
-    statut = solveur.solve_max_flow_with_min_cost()
-    if statut != solveur.OPTIMAL:
-        raise RuntimeError(f"flot de coût minimum : statut {statut}")
-    arcs_voeux = n_e + np.arange(len(ve))
-    pris = solveur.flows(arcs_voeux) > 0
-    resultat = np.full(instance.nb_eleves, -1, dtype=np.int64)
-    resultat[ve[pris]] = vp[pris]
-    if progression is not None:
-        progression(1.0)
-    return resultat
+    return resoudre_reseau(reseau, instance.nb_eleves, progression)
 
 
 def _executer(session: Session, methode: str, graine: int, tuyau) -> None:

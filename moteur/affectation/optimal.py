@@ -69,10 +69,17 @@ def flot_cout_minimum(
     progression: Callable[[float], None] | None = None,
 ) -> np.ndarray:
     """Projet (indice) de chaque élève, -1 si non placé."""
-    resultat = np.full(instance.nb_eleves, -1, dtype=np.int64)
     reseau = construire_reseau(instance, bareme, graine, avec_mixite)
     if reseau is None:
-        return resultat
+        return np.full(instance.nb_eleves, -1, dtype=np.int64)
+    return resoudre_reseau(reseau, instance.nb_eleves, progression)
+
+
+def resoudre_reseau(
+    reseau: Reseau, nb_eleves: int, progression: Callable[[float], None] | None = None
+) -> np.ndarray:
+    """Flot maximum de coût minimum (OR-Tools) ; projet de chaque élève, -1 si non placé."""
+    resultat = np.full(nb_eleves, -1, dtype=np.int64)
     solveur = min_cost_flow.SimpleMinCostFlow()
     solveur.add_arcs_with_capacity_and_unit_cost(
         reseau.queues, reseau.tetes, reseau.capacites, reseau.couts
@@ -141,30 +148,68 @@ def construire_reseau(
     # K : au-dessus de toute variation du critère 3 le long d'un cycle (voir l'en-tête).
     poids = int(cout_rang.max()) * min(n_e, n_non_eleves) + 1
     unite_mixite = poids * bareme.poids_mixite if avec_mixite else 0
-    points = points_tableau(instance, bareme)
+    return assembler_reseau(
+        instance,
+        reserves,
+        indices,
+        eleves_reseau,
+        Noeuds(noeud_eleve, noeud_projet, noeud_genre),
+        cout_rang,
+        poids,
+        unite_mixite,
+        bareme.points_max - points_tableau(instance, bareme)[eleves_reseau],
+    )
 
+
+@dataclass(slots=True)
+class Noeuds:
+    """Numéros de nœuds : par élève (-1 hors réseau), par projet, par projet et genre (-1 :
+    pas de places réservées)."""
+
+    eleve: np.ndarray
+    projet: np.ndarray
+    genre: np.ndarray
+
+
+def assembler_reseau(
+    instance: Instance,
+    reserves: np.ndarray,
+    indices: np.ndarray,
+    eleves_reseau: np.ndarray,
+    noeuds: Noeuds,
+    cout_rang: np.ndarray,
+    poids: int,
+    unite_mixite: int,
+    points_manquants: np.ndarray,
+) -> Reseau:
+    """Les arcs, une fois les nœuds numérotés et les coûts choisis :
+    - source → élève : K × points manquants au barème (un par élève du réseau) ;
+    - voeu : coût de rang, plus l'unité de mixité hors place réservée ;
+    - projet → puits ;
+    - nœud de genre → projet (projets à places réservées) : r places gratuites, le reste
+      à l'unité de mixité.
+    `indices` : les voeux, dans l'ordre de leurs arcs."""
+    avec_reserve = reserves[:, 0] + reserves[:, 1] > 0
+    proj_res = np.flatnonzero(avec_reserve)
+    n_e, n_p = len(eleves_reseau), instance.nb_projets
     ve = instance.v_eleve[indices]
     vp = instance.v_projet[indices]
     genre = instance.genre[ve].astype(np.int64)
     par_genre = avec_reserve[vp] & (genre < 2)
-    tete = np.where(par_genre, noeud_genre[vp, np.minimum(genre, 1)], noeud_projet[vp])
+    tete = np.where(par_genre, noeuds.genre[vp, np.minimum(genre, 1)], noeuds.projet[vp])
     cout_voeu = cout_rang + np.where(par_genre, 0, unite_mixite)
 
     res_f, res_m = reserves[proj_res, 0], reserves[proj_res, 1]
     cap_res = instance.capacite[proj_res]
     un = np.ones
-    queues = [np.zeros(n_e, np.int64), noeud_eleve[ve], noeud_projet]
-    tetes = [noeud_eleve[eleves_reseau], tete, np.ones(n_p, np.int64)]
+    queues = [np.zeros(n_e, np.int64), noeuds.eleve[ve], noeuds.projet]
+    tetes = [noeuds.eleve[eleves_reseau], tete, np.ones(n_p, np.int64)]
     caps = [un(n_e, np.int64), un(len(ve), np.int64), instance.capacite]
-    couts = [
-        poids * (bareme.points_max - points[eleves_reseau]),
-        cout_voeu,
-        np.zeros(n_p, np.int64),
-    ]
+    couts = [poids * points_manquants, cout_voeu, np.zeros(n_p, np.int64)]
     for g, res in ((0, res_f), (1, res_m)):
         for capacite, cout in ((res, 0), (cap_res - res, unite_mixite)):
-            queues.append(noeud_genre[proj_res, g])
-            tetes.append(noeud_projet[proj_res])
+            queues.append(noeuds.genre[proj_res, g])
+            tetes.append(noeuds.projet[proj_res])
             caps.append(capacite)
             couts.append(np.full(len(proj_res), cout, np.int64))
 
