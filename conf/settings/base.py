@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.planification",
     "apps.conventions",
     "apps.carte",
+    "apps.journal",
     "apps.ui",
 ]
 
