@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.conventions",
     "apps.carte",
     "apps.journal",
+    "apps.donnees_personnelles",
     "apps.ui",
 ]
 
