@@ -39,6 +39,15 @@
     }).catch(function () { return null; });
   }
 
+  // Les noms (projets, lycées) viennent des utilisateurs : toujours affichés comme du TEXTE.
+  // Leaflet insère une chaîne passée à bindTooltip/bindPopup comme du HTML ; on lui passe
+  // donc un élément dont le contenu est posé par textContent.
+  function texte(contenu) {
+    var span = document.createElement("span");
+    span.textContent = contenu == null ? "" : String(contenu);
+    return span;
+  }
+
   function lien(texte, href) {
     var a = document.createElement("a");
     a.href = href;
@@ -95,7 +104,7 @@
           L.circleMarker([c[1], c[0]], {
             radius: 7 + Math.min(8, Math.sqrt(p.places)), color: "#ffffff", weight: 2,
             fillColor: couleurPlaces(p), fillOpacity: 0.9
-          }).bindPopup(popupProjet(p)).bindTooltip(p.nom).addTo(marqueurs);
+          }).bindPopup(popupProjet(p)).bindTooltip(texte(p.nom)).addTo(marqueurs);
         });
         element.dataset.nombreMarqueurs = String(donnees.features.length);
         element.setAttribute("aria-busy", "false");
@@ -122,7 +131,7 @@
     ajouterContours(carte, element.dataset.departements, STYLE_DEPARTEMENT, "fond");
     carte.setView([point.lat, point.lon], 10);
     L.circleMarker([point.lat, point.lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#1d3557", fillOpacity: 1 })
-      .bindTooltip(point.nom).addTo(carte);
+      .bindTooltip(texte(point.nom)).addTo(carte);
   }
 
   function initCarteCouverture(element) {
@@ -133,13 +142,13 @@
     ajouterContours(carte, element.dataset.epci, STYLE_EPCI);
     donnees.projets.forEach(function (p) {
       L.circle([p.lat, p.lon], { radius: donnees.rayon_km * 1000, color: "#0b6e4f", weight: 1, fillOpacity: 0.06, interactive: false }).addTo(carte);
-      L.circleMarker([p.lat, p.lon], { radius: 5, color: "#0b6e4f", fillOpacity: 1 }).bindTooltip(p.nom).addTo(carte);
+      L.circleMarker([p.lat, p.lon], { radius: 5, color: "#0b6e4f", fillOpacity: 1 }).bindTooltip(texte(p.nom)).addTo(carte);
     });
     donnees.lycees.forEach(function (l) {
       L.circleMarker([l.lat, l.lon], {
         radius: l.couvert ? 4 : 7, color: l.couvert ? "#3a5a40" : "#8d0801", weight: 2,
         fillColor: l.couvert ? "#a3b18a" : "#e63946", fillOpacity: 0.9
-      }).bindTooltip(l.nom + (l.couvert ? " — couvert" : " — aucun projet à moins de " + donnees.rayon_km + " km")).addTo(carte);
+      }).bindTooltip(texte(l.nom + (l.couvert ? " — couvert" : " — aucun projet à moins de " + donnees.rayon_km + " km"))).addTo(carte);
     });
   }
 

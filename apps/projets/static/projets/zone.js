@@ -16,6 +16,14 @@
     return STYLE_ZONE;
   }
 
+  // Les noms (structures, lieu de rendez-vous) sont saisis par les utilisateurs : Leaflet
+  // insère une chaîne comme du HTML, on lui passe un élément rempli par textContent.
+  function texte(contenu) {
+    var span = document.createElement("span");
+    span.textContent = contenu == null ? "" : String(contenu);
+    return span;
+  }
+
   function demarrer() {
     var conteneur = document.getElementById("carte-zone");
     if (!conteneur || typeof L === "undefined") { return; }
@@ -34,7 +42,7 @@
             if (entite.properties.genre === "rendez-vous") { rdv = marque; }
             return marque;
           },
-          onEachFeature: function (entite, calque) { calque.bindTooltip(entite.properties.nom); }
+          onEachFeature: function (entite, calque) { calque.bindTooltip(texte(entite.properties.nom)); }
         }).addTo(carte);
         if (rdv) { rdv.bringToFront(); }
         var limites = couche.getBounds();

@@ -23,6 +23,18 @@
 (function () {
   "use strict";
   var minuteur = null;
+  // Le fragment est lu dans un document inerte ; seules les valeurs des options sont reprises,
+  // posées comme du texte (jamais de HTML inséré tel quel dans la page).
+  function remplacerOptions(liste, html) {
+    var fragment = new DOMParser().parseFromString(html, "text/html");
+    var options = [];
+    fragment.querySelectorAll("option").forEach(function (source) {
+      var option = document.createElement("option");
+      option.value = source.value;
+      options.push(option);
+    });
+    liste.replaceChildren.apply(liste, options);
+  }
   document.addEventListener("input", function (evt) {
     var champ = evt.target;
     if (!champ.matches || !champ.matches("input[data-suggestions=communes]")) { return; }
@@ -33,7 +45,7 @@
       fetch(liste.getAttribute("data-url") + "?q=" + encodeURIComponent(champ.value),
             { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
-        .then(function (html) { liste.innerHTML = html; });
+        .then(function (html) { remplacerOptions(liste, html); });
     }, 200);
   });
 })();
