@@ -1,5 +1,9 @@
 """Vues de la coordination : lancer l'affectation et les programmes en tâches de fond,
-suivre leur progression (htmx), revoir puis publier les résultats."""
+suivre leur progression (htmx), revoir puis publier les résultats.
+
+Quand des résultats sont publiés, relancer un calcul demande une confirmation explicite
+(page qui dit ce qui va se passer) ; les nouveaux résultats sont gardés à part et montrés
+pour revue, et ne remplacent les publiés qu'à la publication (voir `taches`)."""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from apps.comptes.acces import coordination_requise, objet_ou_404
 from apps.planification import taches
 from apps.planification.models import Affectation, Travail
 from apps.projets.models import Projet
+from moteur.erreurs import ErreurUtilisateur
 
-EN_COURS = (Travail.Etat.EN_ATTENTE, Travail.Etat.EN_COURS)
+CONFIRMATION = "oui"
 
 
 class LancementForm(forms.Form):
@@ -61,6 +66,7 @@ def _resume(session: Session) -> dict:
 @coordination_requise
 def travaux(request: HttpRequest) -> HttpResponse:
     session = _session()
+    Travail.objects.filter(session=session).abandonner_silencieux()
     return render(
         request,
         "planification/travaux.html",
@@ -70,6 +76,7 @@ def travaux(request: HttpRequest) -> HttpResponse:
             "travaux": Travail.objects.filter(session=session).order_by("-cree_le", "-pk")[:10],
             "resume": _resume(session),
             "eleves": session.eleves.count(),
+            "en_attente": Travail.objects.plan_en_attente(session.pk),
         },
     )
 
@@ -82,14 +89,26 @@ def lancer(request: HttpRequest) -> HttpResponse:
     if not formulaire.is_valid():
         messages.error(request, "Choix de lancement invalide.")
         return redirect("planification:travaux")
-    if Travail.objects.filter(session=session, etat__in=EN_COURS).exists():
-        messages.error(request, "Un travail est déjà en cours : attendez qu'il se termine.")
-        return redirect("planification:travaux")
     d = formulaire.cleaned_data
     parametres = {"graine": d["graine"] or 0}
     if d["type"] == Travail.Type.AFFECTATION:
         parametres["politique"] = d["politique"] or "stable"
-    travail = taches.lancer(session, d["type"], parametres)
+    if taches.resultats_publies(session) and request.POST.get("confirmer") != CONFIRMATION:
+        return render(
+            request,
+            "planification/confirmer.html",
+            {
+                "session": session,
+                "type": Travail.Type(d["type"]),
+                "parametres": parametres,
+                "enjeux": taches.enjeux(session),
+            },
+        )
+    try:
+        travail = taches.lancer(session, d["type"], parametres)
+    except taches.DejaEnCours as exc:
+        messages.error(request, str(exc))
+        return redirect("planification:travaux")
     return redirect("planification:travail", pk=travail.pk)
 
 
@@ -97,7 +116,8 @@ def lancer(request: HttpRequest) -> HttpResponse:
 @coordination_requise
 def travail(request: HttpRequest, pk: int) -> HttpResponse:
     travail = objet_ou_404(Travail.objects.select_related("session"), pk)
-    contexte = {"travail": travail, "en_cours": travail.etat in EN_COURS}
+    travail.abandonner()  # sans effet s'il a donné signe de vie dans le délai
+    contexte = {"travail": travail, "en_cours": travail.actif}
     if request.htmx:
         return render(request, "planification/_progression.html", contexte)
     return render(request, "planification/travail.html", contexte)
@@ -130,22 +150,72 @@ def resultats(request: HttpRequest) -> HttpResponse:
             "projets": projets,
             "non_places": non_places,
             "resume": _resume(session),
+            "publie": taches.resultats_publies(session),
+            "apercu": _apercu(session),
         },
     )
+
+
+def _apercu(session: Session) -> dict | None:
+    """Le plan en attente de publication, prêt pour la page de revue."""
+    apercu = taches.apercu(session)
+    if apercu is None:
+        return None
+    affectations = apercu.plan.affectations.values()
+    places: dict[str, int] = {}
+    for a in affectations:
+        if a.projet_id:
+            places[a.projet_id] = places.get(a.projet_id, 0) + 1
+    groupes: dict[str, set[str]] = {}
+    for ligne in apercu.plan.planning:
+        groupes.setdefault(ligne.projet_id, set()).add(ligne.groupe)
+    non_places = [a.eleve_id for a in affectations if not a.projet_id]
+    ecoles = dict(session.eleves.values_list("identifiant", "etablissement__nom"))
+    return {
+        "travail": apercu.travail,
+        "total": len(apercu.plan.affectations),
+        "places": apercu.places,
+        "changes": apercu.changes,
+        "conventions_touchees": apercu.conventions_touchees,
+        "signees_touchees": apercu.signees_touchees,
+        "projets": [
+            (p, places.get(p.identifiant, 0), len(groupes.get(p.identifiant, ())))
+            for p in Projet.objects.de_la_session(session).valides().order_by("nom", "pk")
+        ],
+        "non_places": [(e, ecoles.get(e, ""), apercu.raisons.get(e, "")) for e in non_places],
+    }
 
 
 @require_POST
 @coordination_requise
 def publier(request: HttpRequest) -> HttpResponse:
     session = _session()
-    nombre = Affectation.objects.filter(eleve__session=session).update(publiee=True)
-    if not nombre:
+    remplacement = taches.apercu(session) is not None
+    if remplacement and request.POST.get("confirmer") != CONFIRMATION:
+        messages.error(
+            request,
+            "Cochez la confirmation pour remplacer les résultats publiés par les nouveaux.",
+        )
+        return redirect("planification:resultats")
+    try:
+        publication = taches.publier(session)
+    except (taches.DejaEnCours, ErreurUtilisateur) as exc:
+        messages.error(request, str(exc))
+        return redirect("planification:resultats")
+    if not publication.nombre:
         messages.error(request, "Rien à publier : lancez d'abord l'affectation.")
         return redirect("planification:resultats")
-    session.statut = Session.Statut.PUBLIEE
-    session.save(update_fields=["statut"])
-    messages.success(
-        request,
-        f"Résultats publiés pour {nombre} élève(s) : les établissements les voient désormais.",
-    )
+    if publication.remplacement:
+        messages.success(
+            request,
+            f"Nouveaux résultats publiés pour {publication.nombre} élève(s) : ils remplacent "
+            "les précédents. Synchronisez maintenant les conventions : celles dont le contenu "
+            "change devront être signées à nouveau.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Résultats publiés pour {publication.nombre} élève(s) : les établissements les "
+            "voient désormais.",
+        )
     return redirect("planification:resultats")
