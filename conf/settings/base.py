@@ -4,9 +4,12 @@
 import hashlib
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from conf.settings.verifications import entier_positif
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -19,8 +22,14 @@ def env_liste(nom: str, defaut: str = "") -> list[str]:
     return [x.strip() for x in os.environ.get(nom, defaut).split(",") if x.strip()]
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-seulement-a-changer-en-production")
+# Aucune clé de repli ici : dev.py et test.py prennent la clé publique de développement,
+# prod.py exige une clé propre au serveur (voir conf/settings/verifications.py).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# DEBUG éteint sauf s'il est explicitement allumé (dev.py l'allume par défaut).
 DEBUG = env_bool("DEBUG", False)
+# Vrai sous conf.settings.prod seulement : la démo (comptes aux mots de passe publiés) y est
+# refusée.
+PRODUCTION = False
 ALLOWED_HOSTS = env_liste("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_liste("CSRF_TRUSTED_ORIGINS")
 
@@ -34,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "apps.comptes",
     "apps.territoires",
     "apps.etablissements",
@@ -63,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # En dernier (documentation de django-axes) : transforme un blocage en page « trop de
+    # tentatives ».
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conf.urls"
@@ -105,9 +118,43 @@ LOGOUT_REDIRECT_URL = "ui:accueil"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Connexion : django-axes compte les échecs par identifiant ET par adresse IP (chacun
+# séparément) ; au 5e échec en 15 minutes, toute nouvelle tentative (même juste) est refusée
+# pendant 15 minutes, sur /comptes/connexion/ comme sur /admin/login/.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "apps.comptes.blocage.reponse_blocage"
+AXES_CLIENT_IP_CALLABLE = "apps.comptes.reseau.adresse_ip_client"
+# Pas de journal des connexions réussies (adresse, navigateur) : le moins de données possible.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_RESET_ON_SUCCESS = False  # sinon un compte valide remettrait à zéro le compteur d'une IP
+
+# Sessions : tout compte connecté a un rôle (coordination, porteur, structure,
+# établissement ; les signataires passent par un lien, sans session). Chaque requête repousse
+# l'échéance : la session expire après 2 h sans activité, côté serveur comme côté cookie.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_INACTIVITE_S", str(2 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Mandataires inverses (nginx…) de confiance devant le site : leur nombre dit quelle entrée
+# de X-Forwarded-For est l'adresse du client (apps/comptes/reseau.py, adresse_ip_client) ;
+# 0 = pas de mandataire, l'adresse est REMOTE_ADDR et X-Forwarded-For est ignoré.
+NOMBRE_PROXYS_DE_CONFIANCE = entier_positif("NOMBRE_PROXYS_DE_CONFIANCE", 0)
+if NOMBRE_PROXYS_DE_CONFIANCE:
+    # Le mandataire pose X-Forwarded-Proto (et écrase celui que le client enverrait).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
@@ -126,10 +173,12 @@ STORAGES = {
 # Courriel : console en développement, SMTP en production (EMAIL_URL non géré : champs séparés).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = entier_positif("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Stages collectifs <ne-pas-repondre@stages-collectifs.example>"
 )
