@@ -7,12 +7,12 @@ fonctions (`moteur.documents` pour les données, `apps.conventions.rendu` pour l
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apps.conventions.fichiers import nom_sur
 from moteur.documents import (
     OptionsConvention,
     calendrier_ics,
@@ -22,13 +22,10 @@ from moteur.documents import (
 )
 from moteur.modele import Plan, Session
 
-CARACTERES_INTERDITS = re.compile(r"[^0-9A-Za-z._-]")
-
 
 def nom_fichier(identifiant: str) -> str:
-    """Un nom de fichier sûr (pas de séparateur de chemin) ; l'identifiant tel quel sinon."""
-    propre = CARACTERES_INTERDITS.sub("_", identifiant)
-    return propre if propre and not propre.startswith(".") else f"_{propre}"
+    """Un nom de fichier sûr (voir `apps.conventions.fichiers.nom_sur`)."""
+    return nom_sur(identifiant, defaut="eleve")
 
 
 @dataclass(slots=True)

@@ -7,9 +7,15 @@ remplacée restent archivées avec elle.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+
+class TransitionInterdite(Exception):
+    """Changement de statut refusé ; le message est affichable tel quel."""
 
 
 class ConventionQuerySet(models.QuerySet):
@@ -26,8 +32,13 @@ class ConventionQuerySet(models.QuerySet):
 
 
 class Convention(models.Model):
+    """La convention d'un élève placé. Son statut ne change que par les transitions
+    nommées ci-dessous (`apres_nouvelle_version`, `apres_signature`, `annuler`,
+    `retablir`), appelées par les services ; aucune vue ne pose un statut à la main."""
+
     class Statut(models.TextChoices):
         A_SIGNER = "a_signer", "À signer"
+        A_RESIGNER = "a_resigner", "À re-signer (le plan a changé après signature)"
         SIGNEE = "signee", "Signée"
         ANNULEE = "annulee", "Annulée (élève plus placé)"
 
@@ -65,6 +76,43 @@ class Convention(models.Model):
     def version_courante(self) -> VersionConvention | None:
         return self.versions.order_by("-numero").first()
 
+    # --- Transitions ------------------------------------------------------------------
+
+    def _poser(self, statut: str) -> None:
+        self.statut = statut
+        self.save(update_fields=["statut", "modifie_le"])
+
+    def apres_nouvelle_version(self, precedente: VersionConvention | None) -> None:
+        """Une nouvelle version remplace `precedente` : à re-signer si une partie au moins
+        avait signé la précédente (elle doit signer de nouveau), sinon à signer."""
+        deja_signee = (
+            precedente is not None
+            and precedente.signatures.filter(signee_le__isnull=False).exists()
+        )
+        self._poser(self.Statut.A_RESIGNER if deja_signee else self.Statut.A_SIGNER)
+
+    def apres_signature(self, version: VersionConvention) -> None:
+        """Une partie vient de signer `version` : signée quand plus personne n'attend."""
+        if self.statut == self.Statut.ANNULEE or not version.est_courante:
+            raise TransitionInterdite("Cette convention ne peut plus être signée.")
+        if not version.signatures.filter(signee_le__isnull=True).exists():
+            self._poser(self.Statut.SIGNEE)
+
+    def annuler(self) -> None:
+        """L'élève n'est plus placé."""
+        self._poser(self.Statut.ANNULEE)
+
+    def retablir(self, version: VersionConvention) -> None:
+        """L'élève est de nouveau placé, avec le même contenu : le statut d'avant."""
+        if self.statut != self.Statut.ANNULEE:
+            raise TransitionInterdite("Seule une convention annulée peut être rétablie.")
+        if not version.signatures.filter(signee_le__isnull=True).exists():
+            self._poser(self.Statut.SIGNEE)
+        elif version.numero > 1:
+            self._poser(self.Statut.A_RESIGNER)
+        else:
+            self._poser(self.Statut.A_SIGNER)
+
 
 class VersionConvention(models.Model):
     convention = models.ForeignKey(
@@ -74,6 +122,7 @@ class VersionConvention(models.Model):
     empreinte = models.CharField("empreinte SHA-256 du contenu", max_length=64)
     contenu = models.TextField("contenu canonique (JSON)")
     pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
+    html = models.TextField("source HTML du PDF", blank=True, editable=False)
     empreinte_pdf = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     remplacee_le = models.DateTimeField("remplacée le", null=True, blank=True)
@@ -102,6 +151,10 @@ class VersionConvention(models.Model):
         return self.empreinte[:12]
 
 
+def _secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class SignatureQuerySet(models.QuerySet):
     def en_attente(self):
         return self.filter(signee_le__isnull=True, version__remplacee_le__isnull=True)
@@ -116,6 +169,11 @@ class Signature(models.Model):
         STRUCTURE = "structure", "Structure d'accueil"
         REPRESENTANT_LEGAL = "representant_legal", "Représentant légal"
 
+    class Mode(models.TextChoices):
+        LIEN = "lien", "Lien personnel reçu par courriel"
+        ESPACE = "espace", "Depuis l'espace connecté"
+        HORS_PLATEFORME = "hors_plateforme", "Signé hors plateforme (scan)"
+
     version = models.ForeignKey(
         VersionConvention,
         verbose_name="version",
@@ -128,12 +186,28 @@ class Signature(models.Model):
     signataire_prevu = models.CharField("signataire prévu", max_length=200, blank=True)
     email = models.EmailField("courriel", blank=True)
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    # Secret propre à la signature, mis dans le jeton du lien : sans la base, connaître
+    # SECRET_KEY et les empreintes ne suffit pas à fabriquer un lien.
+    secret = models.CharField("secret du lien", max_length=64, default=_secret, editable=False)
     # Preuve
     signee_le = models.DateTimeField("signée le", null=True, blank=True)
     signe_par = models.CharField("nom saisi par le signataire", max_length=200, blank=True)
     adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
     navigateur = models.CharField("navigateur", max_length=300, blank=True)
     empreinte_signee = models.CharField("empreinte signée", max_length=64, blank=True)
+    empreinte_pdf = models.CharField("empreinte SHA-256 du PDF signé", max_length=64, blank=True)
+    reference = models.CharField("référence de la preuve", max_length=40, blank=True)
+    mode = models.CharField("mode de signature", max_length=20, choices=Mode.choices, blank=True)
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte du signataire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scan = models.BinaryField("scan de la convention signée", null=True, blank=True, editable=False)
+    scan_type = models.CharField("type du scan", max_length=40, blank=True)
     # Relances
     relances = models.PositiveSmallIntegerField("courriels envoyés", default=0)
     derniere_relance = models.DateTimeField("dernier courriel", null=True, blank=True)

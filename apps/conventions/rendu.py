@@ -88,15 +88,24 @@ LIBELLES_TYPE = {
 }
 
 
-def convention_pdf(
-    donnees: DonneesConvention,
-    version: int = 1,
-    empreinte: str = "",
-    signatures: dict[str, str] | None = None,
-) -> bytes:
+def convention_html(donnees: DonneesConvention, version: int = 1, empreinte: str = "") -> str:
+    """Le HTML de la convention (avec ses annexes), source du PDF."""
+    contexte = contexte_convention(donnees, version, empreinte)
+    return rendre("conventions/pdf/convention.html", contexte)
+
+
+def convention_pdf(donnees: DonneesConvention, version: int = 1, empreinte: str = "") -> bytes:
     """La convention (avec ses annexes pédagogique et financière) en PDF."""
-    contexte = contexte_convention(donnees, version, empreinte, signatures)
-    return html_en_pdf(rendre("conventions/pdf/convention.html", contexte))
+    return html_en_pdf(convention_html(donnees, version, empreinte))
+
+
+def pdf_concatene(sources: list[str]) -> bytes:
+    """Un PDF fait des pages de plusieurs documents HTML, dans l'ordre."""
+    from weasyprint import HTML
+
+    documents = [HTML(string=s, base_url=str(GABARITS)).render() for s in sources]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
 
 
 def attestation_pdf(donnees: DonneesAttestation) -> bytes:
@@ -115,10 +124,13 @@ def feuille_de_route_pdf(feuille: FeuilleDeRoute) -> bytes:
 
 def archive_zip(fichiers: Iterable[tuple[str, bytes]]) -> bytes:
     """Un ZIP en mémoire ; dates fixes pour que le même lot donne les mêmes octets."""
+    from apps.conventions.fichiers import nom_sur
+
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
         for nom, contenu in fichiers:
-            info = zipfile.ZipInfo(nom, date_time=(2026, 1, 1, 0, 0, 0))
+            # Chaque nom d'entrée repasse par `nom_sur` : jamais de dossier ni de `..`.
+            info = zipfile.ZipInfo(nom_sur(nom), date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, contenu)
     return tampon.getvalue()

@@ -1,5 +1,5 @@
 """La logique des conventions sur la plateforme : synchroniser avec le plan, produire les
-documents, signer par lien, relancer par courriel.
+documents (les signatures sont dans `apps.conventions.signatures`).
 
 Les données des documents viennent de `moteur.documents` (comme pour la ligne de commande) ;
 la base ne fait que les conserver (versions, empreintes, preuves de signature).
@@ -10,13 +10,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
-from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.campagnes.models import Session
@@ -38,12 +34,6 @@ from moteur.documents import (
 )
 
 journal = logging.getLogger(__name__)
-SEL_JETON = "conventions.signature"
-JOURS_VALIDITE_DEFAUT = 30
-
-
-class JetonInvalide(Exception):
-    """Lien de signature inconnu, altéré, expiré ou périmé (version remplacée)."""
 
 
 # --- Données -------------------------------------------------------------------------------
@@ -133,11 +123,11 @@ def _nouvelle_version(
 
 def synchroniser_eleve(ctx: Contexte, eleve: Eleve, bilan: BilanSynchro) -> None:
     donnees = donnees_eleve(ctx, eleve.identifiant)
-    convention = Convention.objects.filter(eleve=eleve).first()
+    # Verrou : une signature en cours sur cette convention attend la fin de la synchro.
+    convention = Convention.objects.select_for_update().filter(eleve=eleve).first()
     if donnees is None:
         if convention is not None and convention.statut != Convention.Statut.ANNULEE:
-            convention.statut = Convention.Statut.ANNULEE
-            convention.save(update_fields=["statut", "modifie_le"])
+            convention.annuler()
             bilan.annulees += 1
         return
     projet = Projet.objects.get(session=eleve.session, identifiant=donnees.projet.id)
@@ -150,13 +140,12 @@ def synchroniser_eleve(ctx: Contexte, eleve: Eleve, bilan: BilanSynchro) -> None
     if courante is not None and courante.empreinte == empreinte(donnees):
         bilan.inchangees += 1
         if convention.statut == Convention.Statut.ANNULEE:
-            convention.statut = _statut_apres_signature(courante)
-            convention.save(update_fields=["statut", "modifie_le"])
+            convention.retablir(courante)
         return
     _nouvelle_version(convention, donnees, courante)
     convention.projet = projet
-    convention.statut = Convention.Statut.A_SIGNER
-    convention.save(update_fields=["projet", "statut", "modifie_le"])
+    convention.save(update_fields=["projet", "modifie_le"])
+    convention.apres_nouvelle_version(courante)
     bilan.nouvelles_versions += 1
 
 
@@ -179,15 +168,6 @@ def synchroniser(session: Session) -> BilanSynchro:
 # --- Documents -----------------------------------------------------------------------------
 
 
-def _mentions_signatures(version: VersionConvention) -> dict[str, str]:
-    return {
-        s.cle: f"Signé électroniquement par {s.signe_par} le "
-        f"{timezone.localtime(s.signee_le):%d/%m/%Y à %H:%M}"
-        for s in version.signatures.order_by("ordre")
-        if s.signee_le is not None
-    }
-
-
 def pdf_version(version: VersionConvention) -> bytes:
     """Le PDF de la version (le document à signer), produit une fois puis conservé.
 
@@ -201,11 +181,28 @@ def pdf_version(version: VersionConvention) -> bytes:
     donnees = donnees_eleve(ctx, convention.eleve.identifiant)
     if donnees is None or empreinte(donnees) != version.empreinte:
         raise VersionPerimee
-    pdf = rendu.convention_pdf(donnees, version.numero, version.empreinte)
+    html = rendu.convention_html(donnees, version.numero, version.empreinte)
+    pdf = rendu.html_en_pdf(html)
+    version.html = html
     version.pdf = pdf
     version.empreinte_pdf = hashlib.sha256(pdf).hexdigest()
-    version.save(update_fields=["pdf", "empreinte_pdf"])
+    version.save(update_fields=["html", "pdf", "empreinte_pdf"])
     return pdf
+
+
+def pdf_signe(version: VersionConvention) -> bytes:
+    """Le PDF de la version suivi d'une page de signatures (qui, rôle, quand, référence de
+    la preuve) : les pages de la convention sont rendues depuis le HTML conservé, celui
+    dont le PDF signé a l'empreinte `version.empreinte_pdf`."""
+    original = pdf_version(version)
+    signatures = list(version.signatures.order_by("ordre"))
+    if not any(s.est_signee for s in signatures) or not version.html:
+        return original
+    page = rendu.rendre(
+        "conventions/pdf/signatures.html",
+        {"version": version, "convention": version.convention, "signatures": signatures},
+    )
+    return rendu.pdf_concatene([version.html, page])
 
 
 class VersionPerimee(Exception):
@@ -239,100 +236,3 @@ def attestation(convention: Convention) -> bytes | None:
             date_emission=date.today(),
         )
     )
-
-
-# --- Signatures ----------------------------------------------------------------------------
-
-
-def jours_validite() -> int:
-    return int(getattr(settings, "CONVENTIONS_JETON_JOURS", JOURS_VALIDITE_DEFAUT))
-
-
-def jeton(signature: Signature) -> str:
-    return signing.TimestampSigner(salt=SEL_JETON).sign_object(
-        {"s": signature.pk, "e": signature.version.empreinte}
-    )
-
-
-def signature_du_jeton(valeur: str) -> Signature:
-    try:
-        contenu = signing.TimestampSigner(salt=SEL_JETON).unsign_object(
-            valeur, max_age=timedelta(days=jours_validite())
-        )
-    except signing.SignatureExpired as exc:
-        raise JetonInvalide("Ce lien a expiré : demandez-en un nouveau.") from exc
-    except signing.BadSignature as exc:
-        raise JetonInvalide("Ce lien de signature n'est pas valide.") from exc
-    signature = (
-        Signature.objects.select_related("version__convention__eleve")
-        .filter(pk=contenu.get("s"))
-        .first()
-    )
-    if signature is None or signature.version.empreinte != contenu.get("e"):
-        raise JetonInvalide("Ce lien de signature n'est pas valide.")
-    if not signature.version.est_courante:
-        raise JetonInvalide(
-            "Cette version de la convention a été remplacée après un "
-            "changement du plan : un nouveau lien vous sera envoyé."
-        )
-    return signature
-
-
-def _statut_apres_signature(version: VersionConvention) -> str:
-    if version.signatures.filter(signee_le__isnull=True).exists():
-        return Convention.Statut.A_SIGNER
-    return Convention.Statut.SIGNEE
-
-
-@transaction.atomic
-def signer(signature: Signature, nom: str, adresse_ip: str | None, navigateur: str) -> None:
-    signature = Signature.objects.select_for_update().select_related("version").get(pk=signature.pk)
-    if not signature.version.est_courante:
-        raise JetonInvalide(
-            "Cette version de la convention a été remplacée : un nouveau lien vous sera envoyé."
-        )
-    if signature.est_signee:
-        raise JetonInvalide("Vous avez déjà signé cette version de la convention.")
-    signature.signee_le = timezone.now()
-    signature.signe_par = nom.strip()[:200]
-    signature.adresse_ip = adresse_ip
-    signature.navigateur = navigateur[:300]
-    signature.empreinte_signee = signature.version.empreinte
-    signature.save(
-        update_fields=["signee_le", "signe_par", "adresse_ip", "navigateur", "empreinte_signee"]
-    )
-    convention = signature.version.convention
-    convention.statut = _statut_apres_signature(signature.version)
-    convention.save(update_fields=["statut", "modifie_le"])
-
-
-def envoyer_liens(conventions, base_url: str) -> int:
-    """Envoie (ou renvoie) son lien personnel à chaque signataire qui n'a pas encore signé
-    la version courante. Renvoie le nombre de courriels envoyés."""
-    envoyes = 0
-    attente = (
-        Signature.objects.en_attente()
-        .exclude(email="")
-        .filter(version__convention__in=conventions)
-        .select_related("version__convention__eleve", "version__convention__projet")
-        .order_by("pk")
-    )
-    for signature in attente:
-        convention = signature.version.convention
-        lien = base_url + reverse("conventions:signer", args=[jeton(signature)])
-        objet = f"Convention de stage {convention.eleve.identifiant} à signer"
-        corps = (
-            "Bonjour,\n\n"
-            f"La convention de stage collectif n° {convention.eleve.identifiant} "
-            f"(projet « {convention.projet.nom if convention.projet else ''} », version "
-            f"{signature.version.numero}) attend votre signature en tant que "
-            f"{signature.get_role_display().lower()}.\n\n"
-            f"Lien personnel, valable {jours_validite()} jours :\n{lien}\n\n"
-            "Stages collectifs de seconde — Normandie"
-        )
-        send_mail(objet, corps, None, [signature.email])
-        signature.relances += 1
-        signature.derniere_relance = timezone.now()
-        signature.save(update_fields=["relances", "derniere_relance"])
-        envoyes += 1
-    return envoyes

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.conventions import views
+from apps.conventions import views, views_signature, views_structures
 
 app_name = "conventions"
 urlpatterns = [
@@ -16,8 +16,19 @@ urlpatterns = [
     path("<int:pk>/restitution/", views.restitution, name="restitution"),
     path("etablissements/<str:uai>/conventions.zip", views.lot_etablissement, name="lot"),
     path("groupes/<int:pk>/feuille-de-route/", views.feuille_route, name="feuille_de_route"),
-    path("structures/<int:pk>/attendus/", views.attendus, name="attendus"),
-    path("structures/<int:pk>/presence/", views.presence_structure, name="presence_structure"),
-    path("signer/<str:jeton>/", views.signer, name="signer"),
-    path("signer/<str:jeton>/convention.pdf", views.signer_pdf, name="signer_pdf"),
+    path("structures/<int:pk>/attendus/", views_structures.attendus, name="attendus"),
+    path(
+        "structures/<int:pk>/presence/",
+        views_structures.presence_structure,
+        name="presence_structure",
+    ),
+    path("a-signer/", views_signature.a_signer, name="a_signer"),
+    path(
+        "signatures/<int:pk>/hors-plateforme/",
+        views_signature.hors_plateforme,
+        name="hors_plateforme",
+    ),
+    path("<int:pk>/scans/<int:signature_pk>/", views_signature.scan, name="scan"),
+    path("signer/<str:jeton>/", views_signature.signer, name="signer"),
+    path("signer/<str:jeton>/convention.pdf", views_signature.signer_pdf, name="signer_pdf"),
 ]

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from apps.conventions import services
+from apps.conventions import services, signatures
 from apps.conventions.models import Convention
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def test_tour_de_signature_dans_chromium(session_bd, live_server, navigateur) ->
     convention.version_courante().signatures.filter(cle="porteur").update(
         email="porteur@example.org"
     )
-    envoyes = services.envoyer_liens(Convention.objects.filter(pk=convention.pk), live_server.url)
+    envoyes = signatures.envoyer_liens(Convention.objects.filter(pk=convention.pk), live_server.url)
     assert envoyes == 2
     liens = [re.search(r"https?://\S+", m.body).group(0) for m in mail.outbox]
     page = navigateur.new_page()

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from apps.conventions import services
+from apps.campagnes.models import Session
+from apps.conventions import services, signatures
 from apps.conventions.models import Convention, Presence, Signature
 from apps.projets.models import Creneau, Projet
 from apps.structures.models import StructureAccueil
@@ -26,16 +27,27 @@ def conventions(session_bd):
     return session_bd
 
 
+def signer_par_lien(client, signature: Signature, nom: str = "", **extra):
+    """Ouvre le lien (le PDF est rendu et son empreinte enregistrée), puis signe."""
+    url = reverse("conventions:signer", args=[signatures.jeton(signature)])
+    assert client.get(url).status_code == 200
+    signature.version.refresh_from_db()
+    return client.post(
+        url,
+        {
+            "nom": nom or f"Signataire {signature.cle}",
+            "accord": "1",
+            "empreinte_pdf": signature.version.empreinte_pdf,
+        },
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_USER_AGENT="Test/1.0",
+        **extra,
+    )
+
+
 def signer_tout(client, convention: Convention) -> None:
     for signature in convention.version_courante().signatures.order_by("ordre"):
-        url = reverse("conventions:signer", args=[services.jeton(signature)])
-        reponse = client.post(
-            url,
-            {"nom": f"Signataire {signature.cle}", "accord": "1"},
-            REMOTE_ADDR="203.0.113.7",
-            HTTP_USER_AGENT="Test/1.0",
-        )
-        assert reponse.status_code == 302
+        assert signer_par_lien(client, signature).status_code == 302
 
 
 def test_une_convention_par_eleve_place(conventions) -> None:
@@ -64,10 +76,10 @@ def test_signature_par_structures_selon_le_projet(session_bd) -> None:
 def test_tour_de_signature_complet_par_les_liens(conventions, client) -> None:
     convention = Convention.objects.get(eleve__identifiant="E1")
     premiere = convention.version_courante().signatures.order_by("ordre").first()
-    page = client.get(reverse("conventions:signer", args=[services.jeton(premiere)]))
+    page = client.get(reverse("conventions:signer", args=[signatures.jeton(premiere)]))
     assert page.status_code == 200
     assert "Signer la convention" in page.content.decode()
-    pdf = client.get(reverse("conventions:signer_pdf", args=[services.jeton(premiere)]))
+    pdf = client.get(reverse("conventions:signer_pdf", args=[signatures.jeton(premiere)]))
     assert texte_pdf(pdf.content).count("Hôpital de Caen") >= 1
     signer_tout(client, convention)
     convention.refresh_from_db()
@@ -83,30 +95,33 @@ def test_tour_de_signature_complet_par_les_liens(conventions, client) -> None:
 
 def test_refus_sans_accord_et_double_signature(conventions, client) -> None:
     signature = Signature.objects.filter(version__convention__eleve__identifiant="E2").first()
-    url = reverse("conventions:signer", args=[services.jeton(signature)])
+    url = reverse("conventions:signer", args=[signatures.jeton(signature)])
     reponse = client.post(url, {"nom": "X"})
     assert "cochez la case" in reponse.content.decode()
     signature.refresh_from_db()
     assert not signature.est_signee
-    client.post(url, {"nom": "X", "accord": "1"})
-    with pytest.raises(services.JetonInvalide):
-        services.signer(signature, "Y", None, "")
+    assert signer_par_lien(client, signature, "X").status_code == 302
+    signature.refresh_from_db()
+    with pytest.raises(signatures.SignatureRefusee, match="déjà signé"):
+        signatures.signer(
+            signature, signatures.Preuve("Y", signature.version.empreinte_pdf, None, "")
+        )
 
 
 def test_lien_altere_ou_expire(conventions, client, settings) -> None:
     signature = Signature.objects.first()
-    jeton = services.jeton(signature)
-    assert client.get(reverse("conventions:signer", args=[jeton + "x"])).status_code == 403
+    jeton = signatures.jeton(signature)
+    assert client.get(reverse("conventions:signer", args=[jeton + "x"])).status_code == 404
     settings.CONVENTIONS_JETON_JOURS = -1
     reponse = client.get(reverse("conventions:signer", args=[jeton]))
-    assert reponse.status_code == 403
+    assert reponse.status_code == 404
     assert "expiré" in reponse.content.decode()
 
 
 def test_changer_le_plan_apres_signature_cree_une_nouvelle_version(conventions, client) -> None:
     convention = Convention.objects.get(eleve__identifiant="E1")
     ancienne = convention.version_courante()
-    ancien_jeton = services.jeton(ancienne.signatures.first())
+    ancien_jeton = signatures.jeton(ancienne.signatures.first())
     signer_tout(client, convention)
     # Le 15 juin, le groupe va à la menuiserie au lieu de l'hôpital.
     Creneau.objects.filter(date=date(2026, 6, 15)).update(
@@ -115,7 +130,9 @@ def test_changer_le_plan_apres_signature_cree_une_nouvelle_version(conventions, 
     bilan = services.synchroniser(conventions)
     assert bilan.nouvelles_versions == 2
     convention.refresh_from_db()
-    assert convention.statut == Convention.Statut.A_SIGNER
+    # Elle était signée : elle passe « à re-signer » ; l'autre (jamais signée) « à signer ».
+    assert convention.statut == Convention.Statut.A_RESIGNER
+    assert Convention.objects.get(eleve__identifiant="E2").statut == Convention.Statut.A_SIGNER
     nouvelle = convention.version_courante()
     assert nouvelle.numero == 2
     assert nouvelle.empreinte != ancienne.empreinte
@@ -124,7 +141,19 @@ def test_changer_le_plan_apres_signature_cree_une_nouvelle_version(conventions, 
     assert ancienne.signatures.filter(signee_le__isnull=False).count() == 3  # archivées
     assert not nouvelle.signatures.filter(signee_le__isnull=False).exists()
     # L'ancien lien ne permet plus de signer.
-    assert client.get(reverse("conventions:signer", args=[ancien_jeton])).status_code == 403
+    assert client.get(reverse("conventions:signer", args=[ancien_jeton])).status_code == 404
+    # L'historique reste visible sur la fiche : version 1 remplacée, ses trois signatures.
+    client.force_login(UtilisateurFactory(coordinateur=True))
+    fiche = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert "Version 2 (courante)" in fiche
+    assert "Version 1 — remplacée le" in fiche
+    assert fiche.count("Signataire porteur") == 1
+    assert "À re-signer" in fiche
+    # Tout le monde re-signe la version 2 : la convention redevient signée.
+    client.logout()
+    signer_tout(client, convention)
+    convention.refresh_from_db()
+    assert convention.statut == Convention.Statut.SIGNEE
 
 
 def test_relances_par_courriel(conventions, client) -> None:
@@ -142,7 +171,7 @@ def test_acces_par_role(conventions, client) -> None:
     convention = Convention.objects.get(eleve__identifiant="E1")
     etranger = UtilisateurFactory()
     client.force_login(etranger)
-    assert client.get(reverse("conventions:detail", args=[convention.pk])).status_code == 403
+    assert client.get(reverse("conventions:detail", args=[convention.pk])).status_code == 404
     gestionnaire = UtilisateurFactory(etablissement=True)
     convention.eleve.etablissement.gestionnaires.add(gestionnaire)
     client.force_login(gestionnaire)
@@ -187,6 +216,7 @@ def test_feuille_de_route_et_eleves_attendus(conventions, client) -> None:
     pdf = client.get(reverse("conventions:feuille_de_route", args=[groupe.pk]) + "?format=pdf")
     assert pdf.content.startswith(b"%PDF")
     s1 = StructureAccueil.objects.get(identifiant="S1")
+    Session.objects.filter(pk=conventions.pk).update(statut=Session.Statut.PUBLIEE)
     attendus = client.get(reverse("conventions:attendus", args=[s1.pk])).content.decode()
     assert "2 élèves" in attendus
     assert "E2" in attendus
