@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q, QuerySet
 
 from apps.projets.models import Porteur, Projet
 from apps.structures.models import StructureAccueil
@@ -124,6 +125,25 @@ class ChoixPorteurForm(forms.Form):
         label="Chaque structure d'accueil signe aussi la convention", required=False
     )
 
+    def __init__(self, *args, utilisateur, projet: Projet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["porteur"].queryset = porteurs_designables(utilisateur, projet)
+        self.fields["porteur"].error_messages["invalid_choice"] = (
+            "Vous ne pouvez désigner qu'un porteur dont vous êtes gestionnaire : choisissez-le "
+            "dans la liste ou décrivez un nouveau porteur."
+        )
+
+
+def porteurs_designables(utilisateur, projet: Projet) -> QuerySet[Porteur]:
+    """Les porteurs que le compte peut désigner : ceux qu'il gère (coordination : tous),
+    plus celui déjà désigné sur le projet (le garder n'est pas en désigner un autre)."""
+    if utilisateur.est_coordinateur:
+        return Porteur.objects.order_by("nom")
+    choix = Q(gestionnaires=utilisateur)
+    if projet.porteur_id is not None:
+        choix |= Q(pk=projet.porteur_id)
+    return Porteur.objects.filter(choix).distinct().order_by("nom")
+
 
 class NouveauPorteurForm(forms.ModelForm):
     commune = CommuneField(label="Commune du porteur", required=False)
@@ -140,7 +160,10 @@ class NouveauPorteurForm(forms.ModelForm):
     def clean_nom(self) -> str:
         nom = self.cleaned_data["nom"].strip()
         if nom and Porteur.objects.filter(nom__iexact=nom).exists():
-            raise forms.ValidationError("Ce porteur existe déjà : choisissez-le dans la liste.")
+            raise forms.ValidationError(
+                "Ce porteur existe déjà : choisissez-le dans la liste s'il y figure ; sinon, "
+                "demandez à la coordination régionale de vous en nommer gestionnaire."
+            )
         return nom
 
 

@@ -282,6 +282,8 @@ def porteur(request: HttpRequest, pk: int) -> HttpResponse:
     donnees = request.POST or None
     choix = ChoixPorteurForm(
         donnees,
+        utilisateur=request.user,
+        projet=projet,
         initial={
             "porteur": projet.porteur,
             "signature_par_structures": projet.signature_par_structures,

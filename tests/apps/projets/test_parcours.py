@@ -129,16 +129,18 @@ def test_sans_session_active(client, porteur_user):
     assert reponse.status_code == 302
 
 
-def test_porteur_existant_ne_donne_pas_acces_a_ses_autres_projets(
+def test_porteur_d_un_autre_refuse_et_sans_acces_a_ses_projets(
     client, session_active, porteur_user
 ):
     autre = PorteurFactory()
     secret = ProjetFactory(session=session_active, porteur=autre, nom="Projet d'un autre")
     projet = ProjetFactory(session=session_active, porteur=None, gestionnaires=[porteur_user])
     client.force_login(porteur_user)
-    client.post(reverse("projets:porteur", args=[projet.pk]), {"porteur": autre.pk})
+    reponse = client.post(reverse("projets:porteur", args=[projet.pk]), {"porteur": autre.pk})
+    assert reponse.status_code == 200
+    assert "porteur dont vous êtes gestionnaire" in reponse.context["choix"].errors["porteur"][0]
     projet.refresh_from_db()
-    assert projet.porteur == autre
+    assert projet.porteur is None
     assert client.get(reverse("projets:detail", args=[secret.pk])).status_code == 404
 
 
