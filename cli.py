@@ -20,6 +20,7 @@ COMMANDES = {
     "demo": "apps.planification.commandes.demo",
     "serve": "apps.ui.commandes.serve",
     "conventions": "apps.conventions.commandes.conventions",
+    "purger": "apps.donnees_personnelles.commandes.purger",
 }
 
 

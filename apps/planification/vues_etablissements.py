@@ -1,8 +1,16 @@
 """Espace des établissements : dépôt des élèves et de leurs vœux, suivi des placements et
-emploi du temps de chaque élève. Un compte ne voit que les élèves de SES établissements."""
+emploi du temps de chaque élève. Un compte ne voit que les élèves de SES établissements.
+
+Chaque page qui montre ou modifie des données nominatives d'élèves le consigne au journal
+des accès (`journaliser`, identifiants pseudonymes seulement)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
@@ -14,6 +22,7 @@ from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.journal.services import Action, journaliser
 from apps.planification.depot_eleves import STATUTS_DEPOT, deposer
 from apps.planification.forms_etablissements import DepotForm, EleveForm
 from apps.planification.models import Voeu
@@ -72,6 +81,79 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class Chiffres:
+    """Les chiffres de placement d'un établissement (résultats publiés)."""
+
+    inscrits: int = 0
+    places: int = 0
+    premier_voeu: int = 0
+    non_places: int = 0
+    sans_resultat: int = 0
+
+    @property
+    def taux_placement(self) -> float | None:
+        return 100 * self.places / self.inscrits if self.inscrits else None
+
+    @property
+    def taux_premier_voeu(self) -> float | None:
+        return 100 * self.premier_voeu / self.places if self.places else None
+
+
+def _chiffres(eleves: list[Eleve]) -> Chiffres:
+    chiffres = Chiffres(inscrits=len(eleves))
+    for eleve in eleves:
+        affectation = getattr(eleve, "affectation", None)
+        if affectation is None:
+            chiffres.sans_resultat += 1
+        elif affectation.projet_id:
+            chiffres.places += 1
+            chiffres.premier_voeu += affectation.rang == 1
+        else:
+            chiffres.non_places += 1
+    return chiffres
+
+
+def _programmes(eleves: list[Eleve]) -> dict[int, list[Creneau]]:
+    """Les créneaux (jour, structure) de chaque groupe des élèves, en une requête."""
+    groupes = {
+        eleve.affectation.groupe_id
+        for eleve in eleves
+        if getattr(eleve, "affectation", None) is not None and eleve.affectation.groupe_id
+    }
+    programmes: dict[int, list[Creneau]] = defaultdict(list)
+    for creneau in (
+        Creneau.objects.filter(groupe_id__in=groupes)
+        .select_related("structure", "structure__commune")
+        .order_by("groupe_id", "date")
+    ):
+        programmes[creneau.groupe_id].append(creneau)
+    return programmes
+
+
+def date_des_resultats(session: Session) -> date:
+    """La date annoncée de publication (`DATE_PUBLICATION_RESULTATS`, AAAA-MM-JJ) ; à défaut,
+    le premier jour de la session, avant lequel la coordination publie."""
+    valeur = getattr(settings, "DATE_PUBLICATION_RESULTATS", "")
+    try:
+        return date.fromisoformat(str(valeur)) if valeur else session.date_debut
+    except ValueError:
+        return session.date_debut
+
+
+def _ligne(eleve: Eleve, visibles: bool, programmes: dict[int, list[Creneau]]) -> dict:
+    """Ce que la liste montre d'un élève ; les résultats seulement s'ils sont publiés."""
+    affectation = getattr(eleve, "affectation", None) if visibles else None
+    groupe_id = affectation.groupe_id if affectation is not None else None
+    return {
+        "eleve": eleve,
+        "identite": getattr(eleve, "identite", None),
+        "affectation": affectation,
+        "creneaux": programmes.get(groupe_id, []) if groupe_id else [],
+        "convention": getattr(eleve, "convention", None) if visibles else None,
+    }
+
+
 @etablissement_requis
 def detail(request: HttpRequest, uai: str) -> HttpResponse:
     session = _session()
@@ -81,22 +163,38 @@ def detail(request: HttpRequest, uai: str) -> HttpResponse:
         .only("eleve_id", "rang", "projet__nom", "projet__identifiant")
         .order_by("rang")
     )
-    eleves = (
+    eleves = list(
         Eleve.objects.visibles_par(request.user)
         .de_la_session(session)
         .filter(etablissement=etablissement)
-        .select_related("affectation__projet", "affectation__groupe", "identite", "commune")
+        .select_related(
+            "affectation__projet__commune", "affectation__groupe", "identite", "convention"
+        )
         .prefetch_related(Prefetch("voeux", queryset=voeux))
         .order_by("ordre", "identifiant")
     )
+    visibles = _resultats_visibles(request, session)
+    programmes = _programmes(eleves) if visibles else {}
+    lignes = [_ligne(eleve, visibles, programmes) for eleve in eleves]
+    if eleves:
+        journaliser(
+            request.user,
+            Action.CONSULTATION,
+            f"liste des élèves de l'établissement {etablissement.uai}"
+            + (" avec leurs résultats" if visibles else ""),
+            session=session,
+            nombre_eleves=len(eleves),
+        )
     return render(
         request,
         "etablissements/detail.html",
         {
             "session": session,
             "etablissement": etablissement,
-            "eleves": eleves,
-            "resultats_visibles": _resultats_visibles(request, session),
+            "lignes": lignes,
+            "chiffres": _chiffres(eleves) if visibles else None,
+            "resultats_visibles": visibles,
+            "date_resultats": date_des_resultats(session),
             "depot_ouvert": session.statut in STATUTS_DEPOT,
         },
     )
@@ -119,6 +217,13 @@ def depot(request: HttpRequest) -> HttpResponse:
         except ErreurUtilisateur as exc:
             problemes = exc.problemes
         else:
+            journaliser(
+                request.user,
+                Action.MODIFICATION,
+                "dépôt d'un fichier d'élèves et de vœux",
+                session=session,
+                nombre_eleves=0,
+            )
             messages.success(request, "Dépôt enregistré : " + resultat.resume())
             return redirect("etablissements:index")
     statut = 400 if problemes else 200
@@ -148,7 +253,13 @@ def nouvel_eleve(request: HttpRequest, uai: str) -> HttpResponse:
         request.POST or None, projets=projets, session=session, etablissement=etablissement
     )
     if request.method == "POST" and formulaire.is_valid():
-        _creer_eleve(session, etablissement, formulaire)
+        eleve = _creer_eleve(session, etablissement, formulaire)
+        journaliser(
+            request.user,
+            Action.MODIFICATION,
+            f"ajout de l'élève {eleve.identifiant}",
+            session=session,
+        )
         messages.success(request, "Élève ajouté avec ses vœux.")
         return redirect("etablissements:detail", uai=etablissement.uai)
     return render(
@@ -163,7 +274,7 @@ def nouvel_eleve(request: HttpRequest, uai: str) -> HttpResponse:
 
 
 @transaction.atomic
-def _creer_eleve(session: Session, etablissement: Etablissement, formulaire: EleveForm) -> None:
+def _creer_eleve(session: Session, etablissement: Etablissement, formulaire: EleveForm) -> Eleve:
     d = formulaire.cleaned_data
     commune = d["commune"]
     ordre = (Eleve.objects.de_la_session(session).aggregate(m=Max("ordre"))["m"] or 0) + 1
@@ -185,6 +296,7 @@ def _creer_eleve(session: Session, etablissement: Etablissement, formulaire: Ele
         [Voeu(eleve=eleve, projet=p, rang=r) for r, p in enumerate(formulaire.voeux(), start=1)]
     )
     IdentiteEleve.objects.create(eleve=eleve, nom=d["nom"], prenom=d["prenom"], classe=d["classe"])
+    return eleve
 
 
 @etablissement_requis
@@ -193,19 +305,22 @@ def emploi_du_temps(request: HttpRequest, uai: str, pk: int) -> HttpResponse:
     etablissement = _etablissement_accessible(request, uai)
     eleve = objet_ou_404(
         Eleve.objects.visibles_par(request.user)
+        .de_la_session(session)
         .filter(etablissement=etablissement)
-        .select_related("affectation__projet__commune", "affectation__groupe", "identite"),
+        .select_related(
+            "affectation__projet__commune", "affectation__groupe", "identite", "convention"
+        ),
         pk,
     )
     affectation = getattr(eleve, "affectation", None)
     visibles = _resultats_visibles(request, session) and affectation is not None
-    creneaux = []
-    if visibles and affectation.groupe_id:
-        creneaux = list(
-            Creneau.objects.filter(groupe_id=affectation.groupe_id)
-            .select_related("structure", "structure__commune")
-            .order_by("date")
-        )
+    creneaux = _programmes([eleve]).get(affectation.groupe_id, []) if visibles else []
+    journaliser(
+        request.user,
+        Action.CONSULTATION,
+        f"fiche et emploi du temps de l'élève {eleve.identifiant}",
+        session=session,
+    )
     return render(
         request,
         "etablissements/emploi_du_temps.html",
@@ -215,6 +330,9 @@ def emploi_du_temps(request: HttpRequest, uai: str, pk: int) -> HttpResponse:
             "eleve": eleve,
             "affectation": affectation if visibles else None,
             "creneaux": creneaux,
+            "convention": getattr(eleve, "convention", None) if visibles else None,
             "identite": getattr(eleve, "identite", None),
+            "resultats_visibles": _resultats_visibles(request, session),
+            "date_resultats": date_des_resultats(session),
         },
     )
