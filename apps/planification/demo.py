@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
@@ -488,6 +489,19 @@ def _identite(ident: str, genre: str, hasard: random.Random) -> m.IdentiteEleve:
 # --- Chargement ---------------------------------------------------------------------------------
 
 
+MESSAGE_PRODUCTION = (
+    "la démonstration est refusée sous les réglages de production (conf.settings.prod) : "
+    "elle crée des comptes dont les mots de passe sont publiés. Lancez-la sur un poste de "
+    "développement (conf.settings.dev)."
+)
+
+
+def refuser_en_production() -> None:
+    """Lève ErreurUtilisateur (code 2 en ligne de commande) sous conf.settings.prod."""
+    if getattr(settings, "PRODUCTION", False):
+        raise ErreurUtilisateur(MESSAGE_PRODUCTION)
+
+
 def supprimer_demo() -> None:
     """Supprime la session de démo et ses porteurs (les comptes restent)."""
     with transaction.atomic():
@@ -499,7 +513,8 @@ def supprimer_demo() -> None:
 def charger_demo(
     nb_eleves: int = NB_ELEVES, graine: int = GRAINE, reinitialiser: bool = False
 ) -> RapportDemo:
-    """Charge la démo (référentiel compris s'il manque) ; idempotent."""
+    """Charge la démo (référentiel compris s'il manque) ; idempotent. Refusée en production."""
+    refuser_en_production()
     if nb_eleves < 1:
         raise ErreurUtilisateur("le nombre d'élèves de la démo doit être positif")
     assurer_referentiel()
@@ -618,7 +633,8 @@ def _completer_porteurs(projets_carte: dict[str, dict[str, str]]) -> None:
 def creer_comptes_demo(session: Session, reinitialiser: bool = False) -> dict[str, Utilisateur]:
     """Les quatre comptes de démonstration (mots de passe dans COMPTES_DEMO) ; idempotent.
     Le mot de passe d'un compte existant n'est remis à sa valeur documentée qu'avec
-    `reinitialiser`."""
+    `reinitialiser`. Refusée en production : aucun chemin ne crée ces comptes là-bas."""
+    refuser_en_production()
     comptes = {}
     for identifiant, (role, mot_de_passe, prenom, nom) in COMPTES_DEMO.items():
         compte, cree = Utilisateur.objects.get_or_create(username=identifiant)

@@ -33,8 +33,12 @@ def ajouter_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def executer(args: argparse.Namespace) -> int:
-    demarrer_django()
+    # Réglages d'abord, sans toucher à la base : en production, on refuse avant de migrer.
+    demarrer_django(migrer=False)
     from apps.planification import demo
+
+    demo.refuser_en_production()
+    demarrer_django()
 
     rapport = demo.charger_demo(
         nb_eleves=demo.NB_ELEVES if args.eleves is None else args.eleves,
