@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, structure_requise
+from apps.etablissements.models import IdentiteEleve
+from apps.journal.services import Action, journaliser
+from apps.projets.models import STATUTS_VALIDES, Creneau
 from apps.structures.forms import FicheStructureForm
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
@@ -74,23 +78,70 @@ def fiche(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@structure_requise
-@require_GET
-def qui_vient(request: HttpRequest, pk: int) -> HttpResponse:
-    """Jour par jour : quels groupes (de quel projet) et combien d'élèves."""
-    structure = _structure_accessible(request, pk)
+# Après la publication des résultats (et une fois la session close), la structure lit les
+# noms des élèves qui viennent chez elle ; avant, seulement les groupes et les effectifs.
+STATUTS_NOMS_VISIBLES = (Session.Statut.PUBLIEE, Session.Statut.CLOSE)
+
+
+def noms_visibles(session: Session) -> bool:
+    return session.statut in STATUTS_NOMS_VISIBLES
+
+
+def _creneaux_publics(structure: StructureAccueil) -> QuerySet[Creneau]:
+    """Les créneaux de la structure, dans les seuls projets validés ou publiés : une
+    structure ne voit jamais le programme en brouillon d'un porteur."""
     # Les créneaux par la relation inverse : la planification dépend des structures,
     # pas l'inverse.
-    creneaux = (
-        structure.creneaux.select_related("groupe__projet")
+    return (
+        structure.creneaux.filter(groupe__projet__statut__in=STATUTS_VALIDES)
+        .select_related("groupe__projet")
         .annotate(effectif=Count("groupe__affectations"))
         .order_by("date", "groupe__projet__nom", "groupe__libelle")
     )
+
+
+def _noms_par_groupe(groupes: set[int]) -> dict[int, list[str]]:
+    """« Prénom Nom » des élèves placés (résultats publiés) dans chacun de ces groupes."""
+    noms: dict[int, list[str]] = defaultdict(list)
+    lignes = (
+        IdentiteEleve.objects.filter(
+            eleve__affectation__groupe__in=groupes, eleve__affectation__publiee=True
+        )
+        .order_by("nom", "prenom", "pk")
+        .values_list("eleve__affectation__groupe", "prenom", "nom")
+    )
+    for groupe, prenom, nom in lignes:
+        noms[groupe].append(f"{prenom} {nom}")
+    return noms
+
+
+@structure_requise
+@require_GET
+def qui_vient(request: HttpRequest, pk: int) -> HttpResponse:
+    """Jour par jour : quels groupes (de quel projet) et combien d'élèves ; leurs noms
+    seulement après la publication des résultats."""
+    structure = _structure_accessible(request, pk)
+    creneaux = list(_creneaux_publics(structure))
+    visibles = noms_visibles(structure.session)
+    noms = _noms_par_groupe({c.groupe_id for c in creneaux}) if visibles else {}
     par_jour: dict = defaultdict(list)
     for creneau in creneaux:
+        creneau.noms = noms.get(creneau.groupe_id, [])
         par_jour[creneau.date].append(creneau)
+    if noms:
+        journaliser(
+            request.user,
+            Action.CONSULTATION,
+            f"qui vient quel jour, structure {structure.identifiant} (noms des élèves)",
+            session=structure.session,
+            nombre_eleves=sum(len(n) for n in noms.values()),
+        )
     jours = [
         (jour, par_jour.get(jour, []), sum(c.effectif for c in par_jour.get(jour, [])))
         for jour in structure.session.jours_ouvres
     ]
-    return render(request, "structures/qui_vient.html", {"structure": structure, "jours": jours})
+    return render(
+        request,
+        "structures/qui_vient.html",
+        {"structure": structure, "jours": jours, "noms_visibles": visibles},
+    )
