@@ -191,6 +191,7 @@ def detail(request: HttpRequest, uai: str) -> HttpResponse:
         {
             "session": session,
             "etablissement": etablissement,
+            "eleves": eleves,
             "lignes": lignes,
             "chiffres": _chiffres(eleves) if visibles else None,
             "resultats_visibles": visibles,
