@@ -78,7 +78,7 @@ def _table(fichier: UploadedFile, nom: str) -> Iterator[Table]:
             if suffixe == ".csv":
                 yield ouvrir_csv(chemin, fichier.name or f"{nom}.csv")
                 return
-            classeur = Classeur(chemin)
+            classeur = Classeur(chemin, fichier.name or None)
             try:
                 table = classeur.table(nom)
                 if table is None and len(classeur.feuilles) == 1:

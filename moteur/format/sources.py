@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from moteur.erreurs import Probleme
+from moteur.format.bornes import ERREURS_ARCHIVE, ClasseurRefuse, verifier_classeur
 
 LIMITE_OCTETS = 200 * 1024 * 1024  # au-delà, ce n'est pas un fichier de session raisonnable
 LIMITE_ENTETE = 64 * 1024  # caractères de la ligne d'en-tête
@@ -248,9 +249,20 @@ def texte_cellule(valeur: Any, colonne: str) -> str:
 class Classeur:
     """Le classeur `session.xlsx` : une feuille par fichier, nommée comme lui sans `.csv`."""
 
-    def __init__(self, chemin: Path) -> None:
-        self.nom = chemin.name
+    def __init__(self, chemin: Path, nom: str | None = None) -> None:
+        """`nom` : le nom affiché (celui du fichier déposé), par défaut celui de `chemin`."""
+        self.nom = nom or chemin.name
         verifier_taille(chemin, self.nom)
+        try:
+            verifier_classeur(chemin, self.nom)
+        except ClasseurRefuse as exc:
+            raise FichierIllisible(exc.probleme) from None
+        except ERREURS_ARCHIVE:
+            raise FichierIllisible(
+                Probleme(
+                    "ce n'est pas un classeur Excel (.xlsx) lisible (archive abîmée)", self.nom
+                )
+            ) from None
         try:
             import openpyxl
 
