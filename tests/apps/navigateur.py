@@ -22,12 +22,17 @@ ARGUMENTS = [
     "--disable-sync",
 ]
 CAPTURES = Path(__file__).resolve().parents[1] / "captures"
+MESSAGE_CHROMIUM_ABSENT = (
+    f"Chromium de Debian absent ({CHROMIUM}) : les tests de navigateur ne sautent jamais. "
+    "Installez-le : « apt-get install -y chromium poppler-utils » (en root, `make test` "
+    "l'installe lui-même)."
+)
 
 
 @contextmanager
 def chromium_debian() -> Iterator:
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium de Debian absent : apt-get install -y chromium")
+        pytest.fail(MESSAGE_CHROMIUM_ABSENT, pytrace=False)
     # live_server + Playwright synchrone : l'ORM est appelé depuis le fil de la boucle
     # d'événements de Playwright.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
