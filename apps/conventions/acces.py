@@ -12,6 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404
+from apps.comptes.reseau import adresse_ip_client
+
+__all__ = ["adresse_ip_client"]  # l'IP du client à travers les mandataires de confiance
 from apps.conventions.models import Convention, Signature
 from apps.etablissements.models import Etablissement
 from apps.projets.models import Groupe
@@ -93,13 +96,3 @@ def date_du_formulaire(valeur: str | None, champ: str = "date") -> date:
         raise EntreeInvalide(
             f"Champ « {champ} » : date attendue au format AAAA-MM-JJ, reçu « {valeur or ''} »."
         ) from None
-
-
-def adresse_ip_client(request: HttpRequest) -> str | None:
-    """L'adresse IP du client à travers les mandataires de confiance, par la fonction
-    commune des comptes ; à défaut (pas encore livrée), REMOTE_ADDR."""
-    try:
-        from apps.comptes.reseau import adresse_ip_client as commune
-    except ImportError:
-        return request.META.get("REMOTE_ADDR") or None
-    return commune(request)

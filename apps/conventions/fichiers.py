@@ -3,8 +3,9 @@ entrées des archives ZIP et l'en-tête `Content-Disposition`.
 
 Un identifiant d'élève vient d'un fichier déposé par un établissement : il peut contenir
 `../`, des guillemets, des retours à la ligne ou des séparateurs. Le nom produit ne garde
-que `[0-9A-Za-z._-]` (les lettres accentuées perdent leur accent), ne commence jamais par
-un point et n'est jamais vide : il ne sort pas d'un dossier et ne casse pas un en-tête.
+que `[0-9A-Za-z._-]` (les lettres accentuées perdent leur accent), ne contient jamais `..`,
+ne commence jamais par un point et n'est jamais vide : il ne sort pas d'un dossier et ne
+casse pas un en-tête.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def nom_sur(texte: str, defaut: str = "fichier") -> str:
     """`texte` réduit à un nom de fichier sans danger (sans dossier, sans point initial)."""
     ascii_seul = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
     propre = AUTORISES.sub("_", ascii_seul)
-    propre = re.sub(r"\.{2,}", "_", propre).lstrip(".")
-    propre = propre[:LONGUEUR_MAX]
+    propre = re.sub(r"\.{2,}", "_", propre)
+    propre = re.sub(r"_{2,}", "_", propre).lstrip("._")[:LONGUEUR_MAX]
     return propre if propre.strip("_") else defaut
 
 
