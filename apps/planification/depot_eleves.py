@@ -33,6 +33,11 @@ from moteur.format.validation import Collecteur, lignes_validees, verifier_entet
 
 STATUTS_DEPOT = (Session.Statut.PREPARATION, Session.Statut.VOEUX)
 TAILLE_MAX = 20 * 1024 * 1024
+"""Octets d'un fichier déposé : un classeur de 25 000 élèves avec identités pèse 4 Mo, le CSV
+correspondant environ 5 Mo. Vérifiée par le formulaire avant toute lecture."""
+LIGNES_MAX = 50_000
+"""Lignes d'un tableau déposé (en-tête comprise) : un dépôt vaut au plus les élèves de seconde
+d'une académie (25 000 en Normandie), avec une marge du double."""
 CHAMPS_IDENTITE = (
     "nom",
     "prenom",
@@ -61,11 +66,23 @@ class ResultatDepot:
         )
 
 
+def trop_volumineux(fichier: UploadedFile) -> str | None:
+    """Le message de refus d'un fichier de plus de TAILLE_MAX octets (taille connue de Django
+    dès la réception, avant toute lecture du contenu), ou None."""
+    if fichier.size is None or fichier.size <= TAILLE_MAX:
+        return None
+    taille = f"{fichier.size / (1024 * 1024):.1f}".replace(".", ",")
+    return (
+        f"le fichier pèse {taille} Mo, plus que la limite de {TAILLE_MAX // (1024 * 1024)} Mo : "
+        "déposez les élèves en plusieurs fichiers"
+    )
+
+
 @contextmanager
 def _table(fichier: UploadedFile, nom: str) -> Iterator[Table]:
     """Le tableau `nom` du fichier déposé (CSV, ou feuille `nom` / unique feuille d'un XLSX)."""
-    if fichier.size is not None and fichier.size > TAILLE_MAX:
-        raise ErreurUtilisateur(Probleme("fichier trop volumineux (20 Mo au plus)", fichier.name))
+    if (message := trop_volumineux(fichier)) is not None:
+        raise ErreurUtilisateur(Probleme(message, fichier.name))
     suffixe = Path(fichier.name or "").suffix.lower()
     if suffixe not in (".csv", ".xlsx"):
         raise ErreurUtilisateur(Probleme("déposez un fichier .csv ou .xlsx", fichier.name))
@@ -76,13 +93,13 @@ def _table(fichier: UploadedFile, nom: str) -> Iterator[Table]:
                 sortie.write(morceau)
         try:
             if suffixe == ".csv":
-                yield ouvrir_csv(chemin, fichier.name or f"{nom}.csv")
+                yield ouvrir_csv(chemin, fichier.name or f"{nom}.csv", LIGNES_MAX)
                 return
             classeur = Classeur(chemin, fichier.name or None)
             try:
-                table = classeur.table(nom)
+                table = classeur.table(nom, LIGNES_MAX)
                 if table is None and len(classeur.feuilles) == 1:
-                    table = classeur.table(next(iter(classeur.feuilles)))
+                    table = classeur.table(next(iter(classeur.feuilles)), LIGNES_MAX)
                 if table is None:
                     raise ErreurUtilisateur(
                         Probleme(f"le classeur n'a pas de feuille « {nom} »", fichier.name)

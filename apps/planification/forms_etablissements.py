@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from apps.etablissements.models import Eleve
+from apps.planification.depot_eleves import trop_volumineux
 from apps.projets.models import Projet
 from apps.territoires.models import Commune
 from moteur.modele import DOMAINES_ROME
@@ -21,6 +23,18 @@ class DepotForm(forms.Form):
         required=False,
         help_text="Noms et contacts, utilisés seulement pour les conventions et emplois du temps.",
     )
+
+    def _borner(self, champ: str) -> UploadedFile | None:
+        fichier = self.cleaned_data.get(champ)
+        if fichier is not None and (message := trop_volumineux(fichier)) is not None:
+            raise forms.ValidationError(f"{fichier.name} : {message}.")
+        return fichier
+
+    def clean_eleves(self) -> UploadedFile | None:
+        return self._borner("eleves")
+
+    def clean_identites(self) -> UploadedFile | None:
+        return self._borner("identites")
 
 
 class EleveForm(forms.Form):

@@ -23,7 +23,13 @@ from moteur.format.bornes import ERREURS_ARCHIVE, ClasseurRefuse, verifier_class
 LIMITE_OCTETS = 200 * 1024 * 1024  # au-delà, ce n'est pas un fichier de session raisonnable
 LIMITE_ENTETE = 64 * 1024  # caractères de la ligne d'en-tête
 LIMITE_LIGNE = 1024 * 1024  # octets d'une ligne physique
-LIMITE_LIGNES_CLASSEUR = 1_100_000  # un peu plus que le maximum d'Excel (1 048 576)
+# Lignes d'un tableau (CSV ou feuille) : un peu plus que le maximum d'Excel (1 048 576) ; le
+# plus gros tableau réel, les élèves de seconde de toute la France, en compte 560 000.
+LIMITE_LIGNES = 1_100_000
+LIMITE_LIGNES_CLASSEUR = LIMITE_LIGNES
+# Caractères d'un champ CSV : la limite par défaut du module csv (131 072), qu'on ne change
+# pas (elle vaut pour tout le processus) ; une cellule réelle en compte moins de 1 000.
+LIMITE_CHAMP = csv.field_size_limit()
 TAILLE_PAQUET = 4096  # lignes lues et validées ensemble
 # Octets de contrôle qu'un fichier texte ne contient pas (hors tabulation, retours, saut de page).
 _CONTROLES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
@@ -161,8 +167,10 @@ def detecter_separateur(entete: str) -> str:
     return ";" if entete.count(";") > entete.count(",") else ","
 
 
-def ouvrir_csv(chemin: Path, nom: str) -> Table:
-    """Ouvre un CSV ; les lignes se lisent ensuite à la demande (fichier fermé à la fin)."""
+def ouvrir_csv(chemin: Path, nom: str, limite_lignes: int = LIMITE_LIGNES) -> Table:
+    """Ouvre un CSV ; les lignes se lisent ensuite à la demande (fichier fermé à la fin).
+
+    Au-delà de `limite_lignes` lignes (en-tête comprise), la lecture s'arrête sur un refus."""
     verifier_taille(chemin, nom)
     encodage = detecter_encodage(chemin, nom)
     fichier = chemin.open(encoding=encodage, newline="")
@@ -183,27 +191,54 @@ def ouvrir_csv(chemin: Path, nom: str) -> Table:
         entete = normaliser_entete(next(lecteur, []))
     except csv.Error as exc:
         fichier.close()
-        raise FichierIllisible(Probleme(f"ligne d'en-tête illisible ({exc})", nom, 1)) from None
-    return Table(nom, entete, _paquets_csv(lecteur, fichier, nom), separateur == ";")
+        raise FichierIllisible(Probleme(_erreur_csv(exc), nom, 1)) from None
+    paquets = _paquets_csv(lecteur, fichier, nom, limite_lignes)
+    return Table(nom, entete, paquets, separateur == ";")
 
 
 def _sauts(texte: str) -> int:
     return texte.count("\n") + texte.count("\r") - texte.count("\r\n")
 
 
-def _paquets_csv(lecteur: Any, fichier: Any, nom: str) -> Iterator[PaquetBrut]:
+def _erreur_csv(exc: csv.Error) -> str:
+    """Le message (en français) d'une erreur du module csv."""
+    if "field larger than field limit" in str(exc):
+        return f"un champ dépasse {_nombre(LIMITE_CHAMP)} caractères : ce n'est pas une cellule"
+    if "new-line character seen in unquoted field" in str(exc):
+        return "saut de ligne isolé hors d'une cellule entre guillemets"
+    return "ligne illisible (guillemets mal fermés ?)"
+
+
+def _nombre(n: int) -> str:
+    """1 100 000 (espace insécable fine comme séparateur des milliers)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def trop_de_lignes(nom: str, limite: int, ligne: int) -> FichierIllisible:
+    return FichierIllisible(
+        Probleme(
+            f"le tableau dépasse {_nombre(limite)} lignes (en-tête comprise) : découpez-le",
+            nom,
+            ligne,
+        )
+    )
+
+
+def _paquets_csv(lecteur: Any, fichier: Any, nom: str, limite: int) -> Iterator[PaquetBrut]:
     """Les lignes par paquets, avec leur numéro (celui de leur première ligne physique)."""
     precedente = 1  # dernière ligne physique lue
+    lues = 1  # lignes du tableau, en-tête comprise
     try:
         while True:
             try:
-                rangees = list(islice(lecteur, TAILLE_PAQUET))
+                rangees = list(islice(lecteur, min(TAILLE_PAQUET, limite + 1 - lues)))
             except csv.Error as exc:
-                raise FichierIllisible(
-                    Probleme(f"ligne illisible ({exc})", nom, lecteur.line_num)
-                ) from None
+                raise FichierIllisible(Probleme(_erreur_csv(exc), nom, lecteur.line_num)) from None
             if not rangees:
                 return
+            lues += len(rangees)
+            if lues > limite:  # une ligne de trop a été lue : la dernière
+                raise trop_de_lignes(nom, limite, lecteur.line_num)
             if lecteur.line_num - precedente == len(rangees):  # une ligne physique chacune
                 numeros = list(range(precedente + 1, lecteur.line_num + 1))
             else:  # des cellules sur plusieurs lignes : compter leurs sauts de ligne
@@ -276,7 +311,7 @@ class Classeur:
     def fermer(self) -> None:
         self._classeur.close()
 
-    def table(self, nom: str) -> Table | None:
+    def table(self, nom: str, limite_lignes: int = LIMITE_LIGNES) -> Table | None:
         feuille = self.feuilles.get(nom)
         if feuille is None:
             return None
@@ -288,10 +323,11 @@ class Classeur:
             raise FichierIllisible(Probleme("feuille illisible", libelle)) from None
         while entete and entete[-1] == "":
             entete.pop()
-        return Table(libelle, entete, self._paquets(lignes, entete, libelle), True)
+        paquets = self._paquets(lignes, entete, libelle, limite_lignes)
+        return Table(libelle, entete, paquets, True)
 
     @staticmethod
-    def _paquets(lignes: Any, entete: list[str], libelle: str) -> Iterator[PaquetBrut]:
+    def _paquets(lignes: Any, entete: list[str], libelle: str, limite: int) -> Iterator[PaquetBrut]:
         largeur = len(entete)
         numero = 2
         try:
@@ -302,8 +338,8 @@ class Classeur:
                 ]
                 yield list(range(numero, numero + len(rangees))), rangees
                 numero += len(rangees)
-                if numero > LIMITE_LIGNES_CLASSEUR:
-                    raise FichierIllisible(Probleme("trop de lignes pour une session", libelle))
+                if numero > limite + 1:
+                    raise trop_de_lignes(libelle, limite, limite + 1)
         except FichierIllisible:
             raise
         except Exception:
