@@ -273,6 +273,8 @@ class Travail(models.Model):
         """Actif et silencieux depuis plus que le délai → abandonné (faux sinon)."""
         maintenant = maintenant or timezone.now()
         limite = maintenant - timedelta(seconds=delai_silence_s())
+        if not self.actif or self.battement_le >= limite:
+            return False  # vu d'ici, vivant : pas d'écriture (la page l'interroge chaque seconde)
         return self._transition(
             self.ETATS_ACTIFS,
             filtre={"battement_le__lt": limite},

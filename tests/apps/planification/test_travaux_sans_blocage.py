@@ -140,8 +140,20 @@ def test_le_delai_de_silence_se_regle(settings):
         taches.lancer(session, PROGRAMMES, {})
     assert not vivant.abandonner()
     Travail.objects.filter(pk=vivant.pk).update(battement_le=timezone.now() - timedelta(seconds=90))
+    vivant.refresh_from_db()
     assert vivant.abandonner()
     assert "1 minute" in vivant.message
+
+
+@pytest.mark.django_db
+def test_on_n_abandonne_pas_un_travail_qui_vient_de_battre():
+    """La page a lu le travail avant son dernier battement : la base a le dernier mot."""
+    travail = travail_silencieux(SessionFactory(), secondes=3600)
+    copie_perimee = Travail.objects.get(pk=travail.pk)
+    assert travail.battre(0.3)
+    assert not copie_perimee.abandonner()
+    copie_perimee.refresh_from_db()
+    assert copie_perimee.etat == EN_COURS
 
 
 @pytest.mark.django_db
@@ -179,11 +191,9 @@ def test_un_travail_abandonne_qui_se_reveille_n_ecrit_rien(monkeypatch):
 
     def lent_puis_abandonne(*args, **kwargs):
         resultat = original(*args, **kwargs)
-        travail = Travail.objects.get(etat=EN_COURS)
-        Travail.objects.filter(pk=travail.pk).update(
-            battement_le=timezone.now() - timedelta(hours=1)
-        )
-        assert travail.abandonner()
+        vieux = timezone.now() - timedelta(hours=1)
+        Travail.objects.filter(etat=EN_COURS).update(battement_le=vieux)
+        assert Travail.objects.get(etat=EN_COURS).abandonner()
         return resultat
 
     monkeypatch.setattr(moteur.planificateur, "planifier", lent_puis_abandonne)
