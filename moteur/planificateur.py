@@ -23,6 +23,7 @@ from moteur.modele import Plan, Session
 from moteur.rotation import CapaciteEffective, ResultatRotation, capacite_effective
 from moteur.rotation.capacite import composantes
 from moteur.rotation.cpsat import planifier_rotation
+from moteur.rotation.solveur import GardeFou
 
 # (étape en français, avancement de 0 à 1)
 Progression = Callable[[str, float], None]
@@ -53,7 +54,15 @@ def planifier(
     limite_rotation_s: float = 60.0,
     avec_rotation: bool = True,
     progression: Progression | None = None,
+    garde: GardeFou | None = None,
 ) -> ResultatPlan:
+    """Même entrée et même graine : même plan, octet pour octet, quelle que soit la machine.
+
+    Aucune limite d'horloge ne décide d'un résultat (budget en temps déterministe de
+    CP-SAT, un seul fil) ; le garde-fou d'horloge `garde` arrête le calcul avec
+    `CalculInterrompu` au lieu de rendre un autre plan (voir `moteur.rotation.solveur`).
+    Les durées mesurées (`durees`) ne sont écrites dans aucun fichier du plan.
+    """
     durees: dict[str, float] = {}
     signaler = progression or (lambda _etape, _x: None)
 
@@ -80,7 +89,9 @@ def planifier(
     rotation = None
     if avec_rotation:
         debut = time.perf_counter()
-        rotation = rotation_avec_repli(session, plan, retires, graine, limite_rotation_s, signaler)
+        rotation = rotation_avec_repli(
+            session, plan, retires, graine, limite_rotation_s, signaler, garde
+        )
         durees["rotation"] = time.perf_counter() - debut
     signaler("Terminé", 1.0)
     return ResultatPlan(plan, resultat, capacites, rotation, borne, retires, durees)
@@ -93,6 +104,7 @@ def rotation_avec_repli(
     graine: int,
     limite_s: float,
     signaler: Progression,
+    garde: GardeFou | None = None,
 ) -> ResultatRotation:
     """Rotation ; les élèves d'un projet sans programme possible sont retirés, puis les
     seules composantes touchées sont replanifiées (les autres gardent leur programme)."""
@@ -102,7 +114,7 @@ def rotation_avec_repli(
         signaler("Programmes des groupes", 0.3 + 0.65 * faites / max(1, total))
 
     rotation = planifier_rotation(
-        session, affectations, graine=graine, limite_s=limite_s, progression=avancer
+        session, affectations, graine=graine, limite_s=limite_s, progression=avancer, garde=garde
     )
     for _tour in range(TOURS_DE_REPLI):
         if not rotation.echecs:
@@ -114,11 +126,13 @@ def rotation_avec_repli(
             if set(comp) & touches
             for p in comp
         ]
-        garde = [x for x in rotation.planning if x.projet_id not in projets_touches]
+        gardees = [x for x in rotation.planning if x.projet_id not in projets_touches]
         sous_ensemble = {e: a for e, a in affectations.items() if a.projet_id in projets_touches}
-        nouvelle = planifier_rotation(session, sous_ensemble, graine=graine, limite_s=limite_s / 2)
+        nouvelle = planifier_rotation(
+            session, sous_ensemble, graine=graine, limite_s=limite_s / 2, garde=garde
+        )
         nouvelle.planning = sorted(
-            garde + nouvelle.planning, key=lambda x: (x.projet_id, x.groupe, x.date)
+            gardees + nouvelle.planning, key=lambda x: (x.projet_id, x.groupe, x.date)
         )
         nouvelle.composantes = [
             c for c in rotation.composantes if not set(c.projets) & set(projets_touches)
@@ -143,9 +157,9 @@ def _retirer_eleves_en_echec(
     touches: set[str] = set()
     for pid, echec in rotation.echecs.items():
         concernes = (
-            {e for e, a in affectations.items() if a.projet_id == pid}
+            [e for e, a in affectations.items() if a.projet_id == pid]
             if tous
-            else set(echec.eleves)
+            else list(dict.fromkeys(echec.eleves))  # ordre fixe (pas d'ordre de set)
         )
         raison = f"retiré du projet {pid} faute de programme possible : " + " ; ".join(
             echec.raisons

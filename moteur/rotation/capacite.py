@@ -35,6 +35,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from moteur.modele import Projet, Session, StructureAccueil
+from moteur.rotation.solveur import GardeFou
 
 # Au-delà, l'écart au remplissage parfait devient négligeable : poids du second critère.
 _ECHELLE_EQUITE = 1000
@@ -226,13 +227,10 @@ def _capacites_cpsat(
     capacite, objectif = _ajouter_composante(modele, session, pids)
     modele.maximize(objectif)
     solveur = cp_model.CpSolver()
-    solveur.parameters.num_workers = 1  # modèles minuscules : un fil suffit
-    # Temps déterministe : même résultat d'une exécution à l'autre, quelle que soit la charge.
-    solveur.parameters.max_deterministic_time = limite_s
-    # Garde-fou d'horloge très large : le résultat doit rester déterministe (budget en
-    # temps déterministe), même sur une machine chargée.
-    solveur.parameters.max_time_in_seconds = 20 * limite_s + 10.0
-    statut = solveur.solve(modele)
+    solveur.parameters.num_workers = 1  # un fil : résultat reproductible (voir `solveur.py`)
+    # Temps déterministe seulement ; le garde-fou d'horloge arrête le calcul avec une
+    # erreur (CalculInterrompu) au lieu de rendre une autre capacité.
+    statut = GardeFou().resoudre(solveur, modele, limite_s)
     if statut not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return dict.fromkeys(pids, 0), False
     valeurs = {pid: int(solveur.value(var)) for pid, var in capacite.items()}

@@ -10,23 +10,42 @@ raisons et le reste est résolu à nouveau ; les autres projets n'en souffrent p
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from ortools.sat.python import cp_model
 
 from moteur.modele import Affectation, LignePlanning, Session
 from moteur.rotation.capacite import composantes
+from moteur.rotation.commun import (
+    ESSAIS_GROUPES,
+    EchecProjet,
+    Progression,
+    ResultatRotation,
+    StatsComposante,
+    ajouter_echec,
+    eleves_par_projet,
+    former_groupes,
+)
 from moteur.rotation.explication import Raison, controles_directs, expliquer_conflit
-from moteur.rotation.groupes import Groupe, decouper_groupes, nombre_de_groupes
+from moteur.rotation.glouton import echecs_glouton, planning_glouton
+from moteur.rotation.groupes import Groupe, decouper_groupes
 from moteur.rotation.mesures import score_planning
 from moteur.rotation.modele_cpsat import ModeleRotation, Poids, classes_symetriques, construire
+from moteur.rotation.solveur import TEMPS_MIN_S, GardeFou, Horloge, nouveau_solveur
 
-ESSAIS_GROUPES = 4  # groupes supplémentaires essayés quand la granularité bloque
-TEMPS_MIN_S = 0.05  # plancher de temps (déterministe) par appel au solveur
-GARDE_MURALE = 30.0  # garde-fou : secondes d'horloge par unité de temps déterministe
-GARDE_MURALE_MIN_S = 10.0  # … plus ce plancher : le présolve d'un petit modèle en prend
+__all__ = [
+    "TEMPS_MIN_S",
+    "EchecProjet",
+    "Horloge",
+    "ResultatRotation",
+    "StatsComposante",
+    "eleves_par_projet",
+    "former_groupes",
+    "localiser",
+    "planifier_rotation",
+]
+
 SANS_SOLUTION = "aucune rotation trouvée dans le temps imparti ; relancer avec plus de temps"
 STATUTS = {
     cp_model.OPTIMAL: "optimal",
@@ -35,73 +54,6 @@ STATUTS = {
     cp_model.MODEL_INVALID: "modèle invalide",
     cp_model.UNKNOWN: "inconnu",
 }
-
-
-@dataclass(slots=True)
-class StatsComposante:
-    projets: tuple[str, ...]
-    statut: str
-    objectif: float | None  # score atteint (à maximiser)
-    borne: float | None  # meilleure borne prouvée du score
-    temps_s: float
-
-    @property
-    def ecart(self) -> float | None:
-        """Écart relatif (borne − objectif) / max(1, |borne|) ; 0 à l'optimum prouvé."""
-        if self.objectif is None or self.borne is None:
-            return None
-        return max(0.0, self.borne - self.objectif) / max(1.0, abs(self.borne))
-
-
-@dataclass(frozen=True, slots=True)
-class EchecProjet:
-    projet_id: str
-    raisons: tuple[str, ...]
-    eleves: tuple[str, ...]  # élèves concernés (tous ceux du projet si rien de plus précis)
-
-
-@dataclass(slots=True)
-class ResultatRotation:
-    planning: list[LignePlanning] = field(default_factory=list)
-    groupes: dict[str, list[Groupe]] = field(default_factory=dict)
-    composantes: list[StatsComposante] = field(default_factory=list)
-    echecs: dict[str, EchecProjet] = field(default_factory=dict)
-
-    def ecart_par_projet(self) -> dict[str, float | None]:
-        return {p: c.ecart for c in self.composantes for p in c.projets}
-
-
-Progression = Callable[[int, int], None]  # (composantes faites, total)
-
-
-def eleves_par_projet(
-    session: Session, affectations: dict[str, Affectation]
-) -> dict[str, list[str]]:
-    """Élèves placés par projet, dans l'ordre du fichier des élèves."""
-    par_projet: dict[str, list[str]] = {}
-    for eid in session.eleves:
-        a = affectations.get(eid)
-        if a is not None and a.projet_id:
-            par_projet.setdefault(a.projet_id, []).append(eid)
-    return par_projet
-
-
-def former_groupes(
-    session: Session, projet_id: str, eleves: list[str], nombre: int | None = None
-) -> tuple[list[Groupe], list[Raison]]:
-    """Groupes du projet ; ajoute des groupes tant que seule la granularité bloque."""
-    k = nombre or nombre_de_groupes(session, projet_id, len(eleves))
-    groupes = decouper_groupes(session, projet_id, eleves, k)
-    raisons = controles_directs(session, projet_id, groupes)
-    essais = 0
-    while raisons and all(r.granularite for r in raisons) and k < len(eleves):
-        essais += 1
-        if essais > ESSAIS_GROUPES:
-            break
-        k += 1
-        groupes = decouper_groupes(session, projet_id, eleves, k)
-        raisons = controles_directs(session, projet_id, groupes)
-    return groupes, raisons
 
 
 def planifier_rotation(
@@ -113,6 +65,7 @@ def planifier_rotation(
     poids: Poids | None = None,
     jours_porteur: tuple[date, ...] = (),
     nombre_groupes: dict[str, int] | None = None,
+    garde: GardeFou | None = None,
 ) -> ResultatRotation:
     """Groupes et rotation de tous les projets qui ont des élèves placés.
 
@@ -121,6 +74,8 @@ def planifier_rotation(
     réparti entre composantes au prorata de leur nombre de groupes, triplé quand le glouton
     y échoue (le budget non utilisé profite aux suivantes). Chaque appel au solveur reçoit
     au moins `TEMPS_MIN_S` : le dépassement est borné par ce plancher.
+    Même entrée, même graine : même résultat, octet pour octet (voir `moteur.rotation.solveur`).
+    `garde` : garde-fou d'horloge (défaut `GardeFou()`) ; s'il saute, `CalculInterrompu`.
     `jours_porteur` : jours de lancement / restitution où l'on préfère les groupes chez le
     porteur, quand le porteur est une structure d'accueil du projet (sinon sans effet).
     Remplit `affectations[e].groupe` (vide pour les élèves d'un projet en échec).
@@ -132,18 +87,19 @@ def planifier_rotation(
         nombre = (nombre_groupes or {}).get(pid)
         groupes, raisons = former_groupes(session, pid, eleves, nombre)
         if raisons:
-            _echec(resultat, pid, raisons, eleves)
+            ajouter_echec(resultat, pid, raisons, eleves)
         else:
             a_resoudre[pid] = groupes
     comps = composantes(session, list(a_resoudre))
     tailles = {tuple(c): _poids_temps(session, c, a_resoudre) for c in comps}
     reste_taille = sum(tailles.values())
-    total = Horloge(limite_s)
+    garde = garde or GardeFou()
+    total = Horloge(limite_s, garde=garde)
     for i, comp in enumerate(comps):
         restant = max(0.0, total.budget - total.consomme)
         part = restant * tailles[tuple(comp)] / max(1, reste_taille)
         reste_taille -= tailles[tuple(comp)]
-        horloge = Horloge(part)
+        horloge = Horloge(part, garde=garde)
         contexte = _Contexte(session, poids, jours_porteur, graine, horloge)
         _resoudre_composante(contexte, comp, a_resoudre, resultat)
         total.consomme += horloge.consomme
@@ -166,40 +122,8 @@ def planifier_rotation(
 def _poids_temps(session: Session, comp: list[str], groupes: dict[str, list[Groupe]]) -> int:
     """Part du temps d'une composante : son nombre de groupes, triplé quand le glouton
     échoue (pas de solution de départ : la faisabilité elle-même est à chercher)."""
-    from moteur.rotation.glouton import planning_glouton  # import circulaire sinon
-
     tous = [g for p in comp for g in groupes[p]]
     return len(tous) * (1 if planning_glouton(session, tous) else 3)
-
-
-def _echec(resultat: ResultatRotation, pid: str, raisons: list[Raison], eleves: list[str]):
-    concernes = tuple(dict.fromkeys(e for r in raisons for e in r.eleves)) or tuple(eleves)
-    resultat.echecs[pid] = EchecProjet(pid, tuple(r.message for r in raisons), concernes)
-
-
-@dataclass(slots=True)
-class Horloge:
-    """Budget de calcul en temps DÉTERMINISTE de CP-SAT (≈ secondes sur une machine
-    moyenne), pas en secondes d'horloge : même entrée et même graine donnent le même plan,
-    quelle que soit la charge de la machine. Un garde-fou d'horloge murale, très large
-    (`GARDE_MURALE` fois le budget plus `GARDE_MURALE_MIN_S`), évite qu'une machine
-    très lente ne s'éternise ; il ne joue que dans ce cas extrême, le seul où le plan peut
-    varier. (Avec 4 fois le budget plus 1 s, il jouait déjà sur les petits modèles, dont le
-    présolve coûte plus d'horloge que de temps déterministe : deux exécutions différaient.)"""
-
-    budget: float
-    consomme: float = 0.0
-
-    def restant(self) -> float:
-        return max(TEMPS_MIN_S, self.budget - self.consomme)
-
-    def regler(self, solveur: cp_model.CpSolver, part: float = 1.0) -> None:
-        limite = self.restant() * part
-        solveur.parameters.max_deterministic_time = limite
-        solveur.parameters.max_time_in_seconds = GARDE_MURALE * limite + GARDE_MURALE_MIN_S
-
-    def compter(self, solveur: cp_model.CpSolver) -> None:
-        self.consomme += solveur.response_proto.deterministic_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +156,7 @@ def _resoudre_composante(
         if coupable is None:  # temps épuisé sans solution ni preuve d'infaisabilité
             for pid in restants:
                 eleves = [e for g in groupes[pid] for e in g.eleves]
-                _echec(resultat, pid, [Raison(message)], eleves)
+                ajouter_echec(resultat, pid, [Raison(message)], eleves)
             return
         eleves = [e for g in groupes[coupable] for e in g.eleves]
         essais[coupable] = essais.get(coupable, 0) + 1
@@ -242,7 +166,7 @@ def _resoudre_composante(
             if not controles_directs(ctx.session, coupable, plus):
                 groupes[coupable] = plus
                 continue
-        _echec(resultat, coupable, [Raison(message)], eleves)
+        ajouter_echec(resultat, coupable, [Raison(message)], eleves)
         restants.remove(coupable)
 
 
@@ -257,7 +181,6 @@ def _affiner_groupes(
     `ESSAIS_GROUPES`) ; on garde le premier découpage qui fait réussir le glouton, sinon
     le plus fin essayé (des groupes plus petits se rangent plus facilement).
     """
-    from moteur.rotation.glouton import echecs_glouton  # import circulaire sinon
 
     def tous() -> list[Groupe]:
         return [g for p in projets for g in groupes[p]]
@@ -296,10 +219,8 @@ def _resoudre(
         if glouton
         else None
     )
-    solveur = _solveur(ctx.graine, avec_max_lp=True)
-    ctx.horloge.regler(solveur)
-    statut = solveur.solve(m.modele)
-    ctx.horloge.compter(solveur)
+    solveur = nouveau_solveur(ctx.graine, avec_max_lp=True)
+    statut = ctx.horloge.resoudre(solveur, m.modele)
     duree = time.perf_counter() - t0
     trouve = statut in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if score_glouton is not None and (not trouve or solveur.objective_value < score_glouton):
@@ -331,16 +252,12 @@ def _depart(ctx: _Contexte, groupes: list[Groupe]) -> list[LignePlanning] | None
     les contraintes dures sont prouvées incompatibles (diagnostic par `localiser`).
     La recherche de faisabilité prend au plus la moitié du temps restant.
     """
-    from moteur.rotation.glouton import planning_glouton  # import circulaire sinon
-
     lignes = planning_glouton(ctx.session, groupes)
     if lignes:
         return lignes
     m = construire(ctx.session, groupes, ctx.poids, avec_objectif=False)
-    solveur = _solveur(ctx.graine)
-    ctx.horloge.regler(solveur, 0.5)
-    statut = solveur.solve(m.modele)
-    ctx.horloge.compter(solveur)
+    solveur = nouveau_solveur(ctx.graine)
+    statut = ctx.horloge.resoudre(solveur, m.modele, 0.5)
     if statut == cp_model.INFEASIBLE:
         return None
     if statut not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -380,19 +297,6 @@ def _indice(session: Session, m: ModeleRotation, lignes: list[LignePlanning]) ->
     return lignes
 
 
-def _solveur(graine: int, avec_max_lp: bool = False) -> cp_model.CpSolver:
-    """Deux fils en recherche entrelacée : résultat déterministe (voir `Horloge`)."""
-    solveur = cp_model.CpSolver()
-    solveur.parameters.num_workers = 2
-    solveur.parameters.interleave_search = True
-    if avec_max_lp:
-        # Le sous-solveur complet « max_lp » (relaxation linéaire la plus forte) prouve
-        # les bornes ; l'autre alterne les voisinages (LNS) qui améliorent la solution.
-        solveur.parameters.subsolvers.append("max_lp")
-    solveur.parameters.random_seed = graine
-    return solveur
-
-
 def _extraire(m: ModeleRotation, solveur: cp_model.CpSolver, resultat: ResultatRotation) -> None:
     for (gi, hid, jour), var in m.y.items():
         if solveur.boolean_value(var):
@@ -413,10 +317,8 @@ def localiser(
     m = construire(session, groupes, Poids(), avec_hypotheses=True)
     horloge = horloge or Horloge(10.0)
     solveur = cp_model.CpSolver()
-    solveur.parameters.num_workers = 1
-    horloge.regler(solveur)
-    statut = solveur.solve(m.modele)
-    horloge.compter(solveur)
+    solveur.parameters.num_workers = 1  # pas d'entrelacement : il ignore les hypothèses
+    statut = horloge.resoudre(solveur, m.modele)
     projets = list(dict.fromkeys(g.projet_id for g in groupes))
     if statut != cp_model.INFEASIBLE:
         return None, SANS_SOLUTION

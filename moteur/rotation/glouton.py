@@ -13,7 +13,7 @@ from datetime import date
 from moteur.distances import haversine_km
 from moteur.modele import Affectation, LignePlanning, Session, StructureAccueil
 from moteur.rotation.capacite import composantes, structures_du_projet
-from moteur.rotation.cpsat import (
+from moteur.rotation.commun import (
     EchecProjet,
     ResultatRotation,
     StatsComposante,
