@@ -286,6 +286,13 @@ class Groupe(models.Model):
         return f"{self.projet} — {self.libelle}"
 
 
+class CreneauQuerySet(models.QuerySet):
+    def des_projets_valides(self):
+        """Les créneaux des seuls projets validés ou publiés (jamais un brouillon) ; les
+        structures y arrivent par la relation inverse, sans importer les projets."""
+        return self.filter(groupe__projet__statut__in=STATUTS_VALIDES)
+
+
 class Creneau(models.Model):
     """Une ligne du planning : où un groupe passe une journée."""
 
@@ -299,6 +306,8 @@ class Creneau(models.Model):
         on_delete=models.PROTECT,
         related_name="creneaux",
     )
+
+    objects = CreneauQuerySet.as_manager()
 
     class Meta:
         verbose_name = "créneau"

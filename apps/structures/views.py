@@ -14,7 +14,6 @@ from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, structure_requise
 from apps.etablissements.models import IdentiteEleve
 from apps.journal.services import Action, journaliser
-from apps.projets.models import STATUTS_VALIDES, Creneau
 from apps.structures.forms import FicheStructureForm
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
@@ -87,13 +86,13 @@ def noms_visibles(session: Session) -> bool:
     return session.statut in STATUTS_NOMS_VISIBLES
 
 
-def _creneaux_publics(structure: StructureAccueil) -> QuerySet[Creneau]:
+def _creneaux_publics(structure: StructureAccueil) -> QuerySet:
     """Les créneaux de la structure, dans les seuls projets validés ou publiés : une
     structure ne voit jamais le programme en brouillon d'un porteur."""
     # Les créneaux par la relation inverse : la planification dépend des structures,
     # pas l'inverse.
     return (
-        structure.creneaux.filter(groupe__projet__statut__in=STATUTS_VALIDES)
+        structure.creneaux.des_projets_valides()
         .select_related("groupe__projet")
         .annotate(effectif=Count("groupe__affectations"))
         .order_by("date", "groupe__projet__nom", "groupe__libelle")
