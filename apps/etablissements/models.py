@@ -93,8 +93,17 @@ class Eleve(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Centre de la commune du domicile, sauf motif de position précise (voir positions.py).
     latitude = models.FloatField("latitude du domicile")
     longitude = models.FloatField("longitude du domicile")
+    motif_position_precise = models.CharField(
+        "motif de la position précise",
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",  # les insertions en masse (COPY) ne nomment pas cette colonne
+        help_text="Vide : le domicile est placé au centre de sa commune.",
+    )
     domaines = models.CharField("domaines d'intérêt", max_length=40, blank=True)
     boursier = models.BooleanField("boursier", default=False)
     # Ordre d'arrivée (ordre du fichier) : utile pour « premier arrivé, premier servi ».

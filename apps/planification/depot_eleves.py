@@ -6,6 +6,9 @@ dossier de session), puis confronté à la base : l'établissement doit être l'
 compte, chaque vœu un projet de la carte, chaque commune connue. Au moindre problème, rien
 n'est écrit ; sinon tout est écrit en une transaction. Un élève déjà déposé (même `id`) est
 mis à jour et ses vœux remplacés.
+
+Le domicile est enregistré au centre de sa commune ; latitude et longitude ne sont gardées
+qu'avec la colonne facultative `motif_position_precise` (`apps.etablissements.positions`).
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from django.db.models import Max
 
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.etablissements.positions import MOTIF_MAX, position_domicile
 from apps.planification.models import Voeu
 from apps.projets.models import Projet
 from apps.territoires.models import Commune
 from moteur.erreurs import ErreurUtilisateur, Probleme
-from moteur.format.schema import schema
+from moteur.format.schema import COLONNE_MOTIF_POSITION, schema, schema_eleves_plateforme
 from moteur.format.sources import Classeur, FichierIllisible, Table, ouvrir_csv
 from moteur.format.validation import Collecteur, lignes_validees, verifier_entete
 
@@ -130,7 +134,7 @@ class _Depot:
         self.collecteur.ajouter(message, fichier, ligne, colonne)
 
     def lire_eleves(self, table: Table) -> list[dict[str, Any]]:
-        sch = schema("eleves")
+        sch = schema_eleves_plateforme()
         if not verifier_entete(table, sch, self.collecteur):
             return []
         lignes = []
@@ -187,6 +191,14 @@ class _Depot:
                 "donnez la latitude et la longitude, ou aucune des deux", fichier, numero, colonne
             )
             ok = False
+        if len(v[COLONNE_MOTIF_POSITION] or "") > MOTIF_MAX:
+            self.erreur(
+                f"motif trop long ({MOTIF_MAX} caractères au plus)",
+                fichier,
+                numero,
+                COLONNE_MOTIF_POSITION,
+            )
+            ok = False
         return ok
 
     def lire_identites(self, table: Table, ids: set[str]) -> list[dict[str, Any]]:
@@ -216,12 +228,13 @@ class _Depot:
     def eleve(self, v: dict[str, Any], ordre: int) -> Eleve:
         etab = self.etablissements[v["uai"]]
         commune = self.communes.get(v["commune_insee"]) if v["commune_insee"] else None
-        if commune is not None and v["latitude"] is None:
-            lat, lon = commune.latitude, commune.longitude
-        elif v["latitude"] is not None:
-            lat, lon = v["latitude"], v["longitude"]
-        else:
-            lat, lon = etab.latitude, etab.longitude
+        domicile = commune or etab.commune
+        position = position_domicile(
+            (domicile.latitude, domicile.longitude),
+            v["latitude"],
+            v["longitude"],
+            v[COLONNE_MOTIF_POSITION],
+        )
         deja = self.existants.get(v["id"])
         return Eleve(
             pk=deja.pk if deja else None,
@@ -230,9 +243,10 @@ class _Depot:
             etablissement=etab,
             date_naissance=v["date_naissance"],
             genre=v["genre"] or "",
-            commune_id=commune.code if commune else etab.commune_id,
-            latitude=lat,
-            longitude=lon,
+            commune_id=domicile.pk,
+            latitude=position.latitude,
+            longitude=position.longitude,
+            motif_position_precise=position.motif,
             domaines=v["domaines"] or "",
             boursier=v["boursier"] == "1",
             ordre=deja.ordre if deja else ordre,
@@ -246,7 +260,9 @@ def deposer(
     """Valide puis écrit le dépôt ; lève ErreurUtilisateur (rien d'écrit) au moindre problème."""
     if session.statut not in STATUTS_DEPOT:
         raise ErreurUtilisateur("La saisie des vœux est close pour cette session.")
-    etablissements = {e.uai: e for e in Etablissement.objects.geres_par(utilisateur)}
+    etablissements = {
+        e.uai: e for e in Etablissement.objects.geres_par(utilisateur).select_related("commune")
+    }
     depot = _Depot(session, etablissements)
     with _table(eleves, "eleves") as table:
         lignes = depot.lire_eleves(table)
@@ -268,7 +284,16 @@ def _ecrire(depot: _Depot, lignes: list[dict], identites: list[dict]) -> Resulta
     Eleve.objects.bulk_create(nouveaux, batch_size=1000)
     Eleve.objects.bulk_update(
         anciens,
-        ["date_naissance", "genre", "commune", "latitude", "longitude", "domaines", "boursier"],
+        [
+            "date_naissance",
+            "genre",
+            "commune",
+            "latitude",
+            "longitude",
+            "motif_position_precise",
+            "domaines",
+            "boursier",
+        ],
         batch_size=1000,
     )
     pks = dict(

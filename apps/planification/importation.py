@@ -9,16 +9,21 @@ a un) avec `moteur.format.ecrire_session` / `ecrire_plan`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from django.db import transaction
+
 from apps.campagnes.models import Session
+from apps.etablissements.models import Eleve
+from apps.etablissements.positions import position_domicile
 from apps.planification import adaptateurs
 from apps.projets.models import Projet
 from apps.territoires.models import Commune
 from moteur import format as fmt
 from moteur import modele as m
 from moteur.erreurs import ErreurUtilisateur
+from moteur.format.schema import COLONNE_MOTIF_POSITION, schema_eleves_plateforme
 
 TABLES_PAR_FICHIER = {
     "etablissements.csv": ("etablissements", "uai"),
@@ -87,6 +92,51 @@ def localisateur(dossier: Path) -> adaptateurs.Localisateur:
     return ligne
 
 
+def lire_motifs(dossier: Path) -> dict[str, str]:
+    """Les motifs non vides de la colonne facultative `motif_position_precise` de
+    eleves.csv, par élève (le dossier a déjà été validé par lire_session)."""
+    from moteur.format.dossier import DossierSession
+    from moteur.format.validation import Collecteur, lignes_validees
+
+    collecteur = Collecteur()
+    motifs: dict[str, str] = {}
+    with DossierSession(dossier, collecteur, []) as source:
+        table = source.table("eleves")
+        if table is None:
+            return motifs
+        if COLONNE_MOTIF_POSITION not in table.entete:
+            table.paquets.close()  # type: ignore[attr-defined]
+            return motifs
+        for _numero, v, _ok in lignes_validees(table, schema_eleves_plateforme(), collecteur):
+            if v[COLONNE_MOTIF_POSITION] and isinstance(v["id"], str):
+                motifs[v["id"]] = v[COLONNE_MOTIF_POSITION]
+    return motifs
+
+
+def domiciles_a_la_commune(donnees: m.Session, motifs: dict[str, str]) -> dict[str, str]:
+    """Ramène chaque domicile au centre de sa commune (référentiel en base), sauf motif ;
+    renvoie les motifs gardés (élèves dont la position précise est enregistrée)."""
+    centres = {
+        code: (lat, lon)
+        for code, lat, lon in Commune.objects.values_list("code", "latitude", "longitude")
+    }
+    gardes: dict[str, str] = {}
+    for identifiant, eleve in donnees.eleves.items():
+        centre = centres.get(eleve.commune_insee)
+        if centre is None:
+            continue  # commune absente de la base : enregistrer_session la refuse
+        point = eleve.point
+        position = position_domicile(
+            centre, point.latitude, point.longitude, motifs.get(identifiant)
+        )
+        if position.motif:
+            gardes[identifiant] = position.motif
+        elif (position.latitude, position.longitude) != (point.latitude, point.longitude):
+            nouveau = m.Point(position.latitude, position.longitude)
+            donnees.eleves[identifiant] = replace(eleve, point=nouveau)
+    return gardes
+
+
 def importer_dossier(
     dossier: Path | str,
     *,
@@ -106,16 +156,22 @@ def importer_dossier(
             "session.json : la session n'a pas de nom : renseignez « nom » ou passez --session"
         )
     assurer_referentiel()
+    motifs = domiciles_a_la_commune(donnees, lire_motifs(dossier))
     remplacee = Session.objects.filter(nom=donnees.parametres.nom).exists()
-    session = adaptateurs.enregistrer_session(
-        donnees,
-        est_demo=est_demo,
-        statut_projets=statut_projets,
-        localiser=localisateur(dossier),
-    )
-    if not remplacee and donnees.eleves:
-        session.statut = Session.Statut.VOEUX
-        session.save(update_fields=["statut"])
+    with transaction.atomic():
+        session = adaptateurs.enregistrer_session(
+            donnees,
+            est_demo=est_demo,
+            statut_projets=statut_projets,
+            localiser=localisateur(dossier),
+        )
+        for identifiant, motif in motifs.items():
+            Eleve.objects.filter(session=session, identifiant=identifiant).update(
+                motif_position_precise=motif
+            )
+        if not remplacee and donnees.eleves:
+            session.statut = Session.Statut.VOEUX
+            session.save(update_fields=["statut"])
     return ResultatImport(
         session=session,
         remplacee=remplacee,

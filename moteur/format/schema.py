@@ -104,3 +104,17 @@ def schema(nom: str) -> Schema:
         champs=tuple(_champ(c) for c in brut["fields"]),
         cle_primaire=tuple(brut.get("primaryKey", ())),
     )
+
+
+COLONNE_MOTIF_POSITION = "motif_position_precise"
+"""Colonne en plus (permise par le contrat) de `eleves.csv` : le motif pour lequel la
+plateforme garde latitude et longitude du domicile au lieu du centre de la commune."""
+
+
+@cache
+def schema_eleves_plateforme() -> Schema:
+    """Le schéma de `eleves.csv` avec la colonne facultative `motif_position_precise`."""
+    base = schema("eleves")
+    return Schema(
+        base.nom, (*base.champs, Champ(COLONNE_MOTIF_POSITION, "string")), base.cle_primaire
+    )

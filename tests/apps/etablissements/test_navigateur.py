@@ -63,4 +63,7 @@ def test_depot_d_un_fichier_d_eleves(live_server, navigateur, tmp_path):
     capturer(page, "depot-reussi")
     # seule « erreur » attendue : le refus du premier fichier (400)
     assert [e.split(" ")[0] for e in page.erreurs_console] == ["400"]
-    assert Eleve.objects.get(identifiant="E2").longitude == pytest.approx(-0.37)
+    # Sans motif, le domicile donné (49,18 ; -0,37) est ramené au centre de sa commune.
+    e2 = Eleve.objects.select_related("commune").get(identifiant="E2")
+    assert (e2.latitude, e2.longitude) == (e2.commune.latitude, e2.commune.longitude)
+    assert e2.motif_position_precise == ""
