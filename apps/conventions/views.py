@@ -8,12 +8,13 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.conventions import rendu, services, signatures
+from apps.conventions import rendu, services, signatures, suivi
 from apps.conventions.acces import (
     EntreeInvalide,
     chemin_de_retour,
@@ -48,32 +49,57 @@ def _journal(request: HttpRequest, action: str, convention: Convention, detail: 
 # --- Tableau et détail ---------------------------------------------------------------------
 
 
+PAR_PAGE = 50
+
+
+def _filtrees(request: HttpRequest, conventions):
+    """Les conventions selon les filtres du tableau (établissement, projet, statut)."""
+    filtres = {
+        "etablissement": request.GET.get("etablissement", ""),
+        "projet": request.GET.get("projet", ""),
+        "statut": request.GET.get("statut", ""),
+    }
+    if filtres["etablissement"]:
+        conventions = conventions.filter(eleve__etablissement__uai=filtres["etablissement"])
+    if filtres["projet"].isdigit():
+        conventions = conventions.filter(projet_id=int(filtres["projet"]))
+    if filtres["statut"] in Convention.Statut.values:
+        conventions = conventions.filter(statut=filtres["statut"])
+    return conventions, filtres
+
+
 @login_required
 @require_GET
 def tableau(request: HttpRequest) -> HttpResponse:
+    """Avancement par établissement et par projet, puis la liste filtrée et paginée."""
     session = session_active()
-    conventions = (
-        Convention.objects.visibles_par(request.user)
-        .de_la_session(session)
-        .select_related("eleve__etablissement", "projet")
-        .prefetch_related("versions__signatures")
-        .order_by("eleve__etablissement__nom", "eleve__identifiant")
-    )
-    lignes = []
-    for c in conventions:
-        versions = sorted(c.versions.all(), key=lambda v: v.numero)
-        courante = versions[-1] if versions else None
-        signatures = sorted(courante.signatures.all(), key=lambda s: s.ordre) if courante else []
-        lignes.append((c, courante, signatures))
-    etablissements = sorted({c.eleve.etablissement for c in conventions}, key=lambda e: e.nom)
+    toutes = Convention.objects.visibles_par(request.user).de_la_session(session)
+    conventions, filtres = _filtrees(request, toutes)
+    page = Paginator(
+        conventions.select_related("eleve__etablissement", "projet").order_by(
+            "eleve__etablissement__nom", "eleve__identifiant"
+        ),
+        PAR_PAGE,
+    ).get_page(request.GET.get("page"))
+    attente = suivi.attentes(Convention.objects.filter(pk__in=[c.pk for c in page]))
+    par_etablissement = suivi.avancement(toutes, "etablissement")
+    par_projet = suivi.avancement(toutes, "projet")
+    requete = request.GET.copy()
+    requete.pop("page", None)
     return render(
         request,
         "conventions/tableau.html",
         {
             "session": session,
-            "lignes": lignes,
-            "etablissements": etablissements,
+            "page": page,
+            "lignes": [(c, attente.get(c.pk, [])) for c in page],
+            "par_etablissement": par_etablissement,
+            "par_projet": par_projet,
+            "filtres": filtres,
+            "statuts": Convention.Statut.choices,
+            "requete": requete.urlencode(),
             "peut_synchroniser": request.user.est_coordinateur,
+            "a_signer": signatures.a_signer_par(request.user).count(),
         },
     )
 
@@ -83,7 +109,16 @@ def tableau(request: HttpRequest) -> HttpResponse:
 def synchroniser(request: HttpRequest) -> HttpResponse:
     if not request.user.est_coordinateur:
         raise PermissionDenied
-    bilan = services.synchroniser(session_active())
+    session = session_active()
+    manques = suivi.courriels_manquants(session)
+    if manques:
+        messages.error(
+            request,
+            "Conventions non générées : il manque des courriels de signataires. "
+            + " ".join(manques),
+        )
+        return redirect("conventions:tableau")
+    bilan = services.synchroniser(session)
     messages.success(
         request,
         (
