@@ -84,11 +84,12 @@ def notes_d_incident(eleves: QuerySet, simuler: bool) -> int:
 
 
 def domiciles(eleves: QuerySet, simuler: bool) -> int:
-    """La position précise du domicile devient le centre de la commune."""
+    """La position précise du domicile devient le centre de la commune ; son motif part avec."""
     centre = Commune.objects.filter(pk=OuterRef("commune_id"))
     cibles = eleves.exclude(
         latitude=Subquery(centre.values("latitude")[:1]),
         longitude=Subquery(centre.values("longitude")[:1]),
+        motif_position_precise="",
     )
     if simuler:
         return cibles.count()
@@ -96,4 +97,5 @@ def domiciles(eleves: QuerySet, simuler: bool) -> int:
     return eleves.model.objects.filter(pk__in=cibles.values("pk")).update(
         latitude=Subquery(centre.values("latitude")[:1]),
         longitude=Subquery(centre.values("longitude")[:1]),
+        motif_position_precise="",
     )

@@ -22,6 +22,7 @@ from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.etablissements.positions import position_domicile
 from apps.journal.services import Action, journaliser
 from apps.planification.depot_eleves import STATUTS_DEPOT, deposer
 from apps.planification.forms_etablissements import DepotForm, EleveForm
@@ -279,7 +280,8 @@ def _creer_eleve(session: Session, etablissement: Etablissement, formulaire: Ele
     d = formulaire.cleaned_data
     commune = d["commune"]
     ordre = (Eleve.objects.de_la_session(session).aggregate(m=Max("ordre"))["m"] or 0) + 1
-    meme_commune = commune.pk == etablissement.commune_id
+    # Saisie à la main : pas d'adresse, donc le centre de la commune (RGPD, une seule règle).
+    domicile = position_domicile((commune.latitude, commune.longitude))
     eleve = Eleve.objects.create(
         session=session,
         identifiant=d["identifiant"],
@@ -287,8 +289,8 @@ def _creer_eleve(session: Session, etablissement: Etablissement, formulaire: Ele
         date_naissance=d["date_naissance"],
         genre=d["genre"],
         commune=commune,
-        latitude=etablissement.latitude if meme_commune else commune.latitude,
-        longitude=etablissement.longitude if meme_commune else commune.longitude,
+        latitude=domicile.latitude,
+        longitude=domicile.longitude,
         domaines="|".join(d["domaines"]),
         boursier=d["boursier"],
         ordre=ordre,
