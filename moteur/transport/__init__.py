@@ -1,0 +1,25 @@
+"""Le moteur d'horaires : transport en commun (GTFS) et marche, sans Django.
+
+- `gtfs` : lecture de l'archive (module csv, erreurs localisées) ;
+- `calendrier` : les services d'une date (calendar.txt + calendar_dates.txt) ;
+- `reseau` : connexions du jour (courses après minuit comprises) et correspondances à pied ;
+- `cache` : le prétraitement gardé sur disque (empreinte du flux + date) ;
+- `csa` : arrivées au plus tôt (Connection Scan Algorithm), itinéraire, un vers plusieurs ;
+- `marche` : haversine × 1,3 à 4,5 km/h, jusqu'à 1 000 m.
+
+Voir docs/transport.md.
+"""
+
+from moteur.transport.cache import charger
+from moteur.transport.csa import Etape, Itineraire, arrivees, itineraire
+from moteur.transport.reseau import Reseau, construire_reseau
+
+__all__ = [
+    "Etape",
+    "Itineraire",
+    "Reseau",
+    "arrivees",
+    "charger",
+    "construire_reseau",
+    "itineraire",
+]
