@@ -15,8 +15,8 @@ Ce module ne fait que lire et valider ; le choix des services d'une date est dan
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -46,8 +46,8 @@ class Table:
     def __init__(self, flux: FluxGtfs, nom: str, entree: IO[bytes]) -> None:
         self.flux = flux
         self.nom = nom
-        self._texte = io.TextIOWrapper(entree, encoding="utf-8-sig", newline="")
-        self._lecteur = csv.reader(self._texte)
+        self._entree = entree
+        self._lecteur = csv.reader(self._decoder(entree))
         entete = self._suivante()
         self.colonnes = {c.strip(): i for i, c in enumerate(entete or [])}
 
@@ -56,10 +56,19 @@ class Table:
             return next(self._lecteur)
         except StopIteration:
             return None
-        except UnicodeDecodeError as exc:
-            raise self.erreur("le fichier n'est pas en UTF-8", self._lecteur.line_num + 1) from exc
         except (csv.Error, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
             raise self.erreur(f"fichier illisible ({exc})", self._lecteur.line_num) from exc
+
+    def _decoder(self, entree: IO[bytes]) -> Iterator[str]:
+        """Les lignes décodées une à une : une erreur d'encodage donne son numéro de ligne
+        (un décodeur par blocs, comme io.TextIOWrapper, ne le connaît pas)."""
+        for numero, brut in enumerate(entree, start=1):
+            if numero == 1 and brut.startswith(codecs.BOM_UTF8):
+                brut = brut[len(codecs.BOM_UTF8) :]
+            try:
+                yield brut.decode("utf-8")
+            except UnicodeDecodeError:
+                raise self.erreur("le fichier n'est pas en UTF-8", numero) from None
 
     def erreur(
         self, message: str, ligne: int | None = None, colonne: str = ""
@@ -71,7 +80,7 @@ class Table:
         if colonne in self.colonnes:
             return self.colonnes[colonne]
         if obligatoire:
-            raise self.erreur(f"colonne obligatoire « {colonne} » absente de l'en-tête", 1)
+            raise self.erreur("colonne obligatoire absente de l'en-tête", 1, colonne)
         return None
 
     def __iter__(self) -> Iterator[Ligne]:
@@ -84,7 +93,7 @@ class Table:
             yield Ligne(self._lecteur.line_num, champs)
 
     def fermer(self) -> None:
-        self._texte.close()
+        self._entree.close()
 
     def __enter__(self) -> Table:
         return self
