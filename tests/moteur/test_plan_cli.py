@@ -76,3 +76,34 @@ def test_plan_refuse_un_dossier_invalide_sans_rien_ecrire(fabrique_dossier, tmp_
     assert "ligne 2" in erreur
     assert "uai" in erreur
     assert not sortie.exists()
+
+
+@pytest.mark.parametrize("politique", ["stable", "optimal"])
+def test_plan_identique_octet_pour_octet_avec_une_autre_graine_de_hachage(tmp_path, politique):
+    """Deux processus (PYTHONHASHSEED différents : autre ordre des set de chaînes), un
+    budget court pour que des composantes s'arrêtent sur la limite : mêmes fichiers."""
+    import os
+    import subprocess
+    import sys
+
+    from benchmarks.generateur import Taille, ecrire_dossier, generer
+
+    racine = Path(__file__).resolve().parents[2]
+    dossier = tmp_path / "session"
+    ecrire_dossier(generer(Taille("petite", 1500, 24, ("14",)), 3), dossier)
+    sorties = [tmp_path / "a", tmp_path / "b"]
+    for graine_hachage, sortie in zip(("0", "31337"), sorties, strict=True):
+        env = {**os.environ, "PYTHONHASHSEED": graine_hachage, "PYTHONPATH": str(racine)}
+        commande = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())"]
+        options = ["--policy", politique, "--seed", "5", "--rotation-limite", "0.5", "-q"]
+        subprocess.run(
+            [*commande, "plan", str(dossier), "--out", str(sortie), *options],
+            cwd=racine,
+            env=env,
+            capture_output=True,
+            timeout=300,
+            check=True,
+        )
+    assert len(_lignes(sorties[0] / "planning.csv")) > 200
+    for nom in ("affectations.csv", "planning.csv", "rapport.md"):
+        assert (sorties[0] / nom).read_bytes() == (sorties[1] / nom).read_bytes(), nom
