@@ -14,11 +14,17 @@ comme telle : la rotation a son propre objectif (2 minutes, issue 4).
 
 Pour savoir où va le temps, les mêmes étapes sont ensuite chronométrées une à une dans ce
 processus (imports déjà faits).
+
+Chaque ligne donne la somme de contrôle SHA-256 des fichiers écrits (affectations.csv,
+planning.csv, rapport.md) et la charge moyenne de la machine : deux exécutions, calme et
+sous charge, se comparent d'un coup d'œil (même entrée, même graine : même somme).
+`--dossier DIR` mesure un dossier de session existant au lieu de l'instance générée.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import re
@@ -39,6 +45,24 @@ def _commande() -> list[str]:
     if executable.exists():
         return [str(executable)]
     return [sys.executable, str(RACINE / "cli.py")]
+
+
+FICHIERS_DU_PLAN = ("affectations.csv", "planning.csv", "rapport.md")
+
+
+def somme_de_controle(sortie: Path) -> str:
+    """SHA-256 des fichiers du plan (nom puis contenu, dans un ordre fixe) ; 16 premiers
+    caractères hexadécimaux."""
+    empreinte = hashlib.sha256()
+    for nom in FICHIERS_DU_PLAN:
+        chemin = sortie / nom
+        if chemin.exists():
+            empreinte.update(nom.encode() + b"\0" + chemin.read_bytes() + b"\0")
+    return empreinte.hexdigest()[:16]
+
+
+def charge_machine() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def lancer_plan(dossier: Path, sortie: Path, politique: str, options: list[str]) -> tuple:
@@ -96,24 +120,30 @@ def main(argv: list[str] | None = None) -> int:
         "--rotation-limite", type=float, default=60.0, help="secondes accordées à la rotation"
     )
     parser.add_argument("--sans-rotation-seulement", action="store_true")
+    parser.add_argument("--dossier", type=Path, help="dossier de session existant à mesurer")
     args = parser.parse_args(argv)
     print(
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs (partagés), "
-        f"Python {platform.python_version()} ; graine {args.graine}\n"
+        f"Python {platform.python_version()} ; graine {args.graine} ; "
+        f"charge moyenne (1, 5, 15 min) : {charge_machine()}\n"
     )
     with tempfile.TemporaryDirectory(prefix="bench_plan_") as temporaire:
-        dossier = Path(temporaire) / "normandie"
-        session = generer("normandie", args.graine)
-        ecrire_dossier(session, dossier)
-        del session
-        print(f"Instance Normandie écrite dans {dossier}\n")
+        if args.dossier is not None:
+            dossier = args.dossier
+        else:
+            dossier = Path(temporaire) / "normandie"
+            session = generer("normandie", args.graine)
+            ecrire_dossier(session, dossier)
+            del session
+            print(f"Instance Normandie écrite dans {dossier}\n")
         print("### `plan --sans-rotation` (objectif : < 5 s)\n")
-        print("| politique | temps mural (s) | durées annoncées par plan | résultat |")
-        print("|---|---:|---|---|")
+        print(_ENTETE_PLAN)
+        print("|---|---:|---|---|---|---|")
         for politique in args.politiques:
             sortie = Path(temporaire) / f"sortie-{politique}"
-            duree, durees, ligne = lancer_plan(dossier, sortie, politique, ["--sans-rotation"])
-            print(f"| {politique} | {duree:.2f} | {durees} | {ligne.split(';')[0]} |", flush=True)
+            options = ["--sans-rotation", "--seed", str(args.graine)]
+            mesure = lancer_plan(dossier, sortie, politique, options)
+            print(_ligne_plan(politique, sortie, *mesure), flush=True)
         print("\n### Où va le temps (`plan --sans-rotation`, étapes dans un même processus)\n")
         print("| politique | " + " | ".join(_ENTETES) + " |")
         print("|---|" + "---:|" * len(_ENTETES))
@@ -127,17 +157,27 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n### `plan` AVEC la rotation (`--rotation-limite {limite:g}`) : "
                 "objectif propre de la rotation (2 min, issue 4), pas celui des 5 s\n"
             )
-            print("| politique | temps mural (s) | durées annoncées par plan | résultat |")
-            print("|---|---:|---|---|")
+            print(_ENTETE_PLAN)
+            print("|---|---:|---|---|---|---|")
             for politique in args.politiques:
                 sortie = Path(temporaire) / f"rotation-{politique}"
-                duree, durees, ligne = lancer_plan(
-                    dossier, sortie, politique, ["--rotation-limite", f"{limite:g}"]
-                )
-                print(
-                    f"| {politique} | {duree:.2f} | {durees} | {ligne.split(';')[0]} |", flush=True
-                )
+                options = ["--rotation-limite", f"{limite:g}", "--seed", str(args.graine)]
+                mesure = lancer_plan(dossier, sortie, politique, options)
+                print(_ligne_plan(politique, sortie, *mesure), flush=True)
     return 0
+
+
+_ENTETE_PLAN = (
+    "| politique | temps mural (s) | durées annoncées par plan | résultat "
+    "| SHA-256 des sorties | charge (1, 5, 15 min) |"
+)
+
+
+def _ligne_plan(politique: str, sortie: Path, duree: float, durees: str, ligne: str) -> str:
+    return (
+        f"| {politique} | {duree:.2f} | {durees} | {ligne.split(';')[0]} "
+        f"| `{somme_de_controle(sortie)}` | {charge_machine()} |"
+    )
 
 
 _ENTETES = (

@@ -6,12 +6,16 @@
     temps total, écart par composante (min / médiane / max), mesures côte à côte.
 
 Usage : PYTHONPATH=. .venv/bin/python benchmarks/bench_rotation.py [--limite 60]
-Affiche des tableaux Markdown (recopiés dans docs/rotation.md).
+Affiche des tableaux Markdown (recopiés dans docs/rotation.md), avec la somme de contrôle
+SHA-256 de chaque rotation (planning, groupes, statuts, échecs) et la charge de la machine :
+deux exécutions (calme, chargée) se comparent d'un coup d'œil.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import platform
 import statistics
 import time
@@ -137,8 +141,8 @@ def bench_b(limite: float) -> list[str]:
         f"Comparaison sur les {len(communs)} projets planifiés par les deux méthodes.",
         "",
         "| méthode | temps | projets en échec | violations | domaines/groupe | "
-        "changements/groupe | km/changement | charge | score pondéré |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "changements/groupe | km/changement | charge | score pondéré | SHA-256 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for nom, (resultat, duree, violations) in resultats.items():
         planning = [lg for lg in resultat.planning if lg.projet_id in communs]
@@ -146,7 +150,8 @@ def bench_b(limite: float) -> list[str]:
         lignes.append(
             f"| {nom} | {duree:.1f} s | {len(resultat.echecs)} | {violations} | "
             f"{m.domaines_par_groupe:.2f} | {m.changements_par_groupe:.2f} | "
-            f"{m.km_par_changement:.1f} | {m.charge:.2f} | {_score(session, resultat, communs)} |"
+            f"{m.km_par_changement:.1f} | {m.charge:.2f} | {_score(session, resultat, communs)} "
+            f"| `{somme_de_controle(resultat)}` |"
         )
     lignes += ["", *_par_projet(session, resultats, communs)]
     ecarts = [e for e in resultats["CP-SAT"][0].ecart_par_projet().values() if e is not None]
@@ -163,6 +168,23 @@ def bench_b(limite: float) -> list[str]:
         *_echecs(resultats),
     ]
     return lignes
+
+
+def somme_de_controle(resultat) -> str:
+    """SHA-256 (16 premiers caractères) de tout ce que la rotation rend, hors temps
+    d'horloge : planning, membres des groupes, statut / objectif / borne des composantes,
+    échecs. Même entrée, même graine : même somme, quelle que soit la charge."""
+    empreinte = hashlib.sha256()
+    for lg in resultat.planning:
+        empreinte.update(f"{lg.projet_id};{lg.groupe};{lg.date};{lg.structure_id}\n".encode())
+    for pid in sorted(resultat.groupes):
+        for g in resultat.groupes[pid]:
+            empreinte.update(f"{pid};{g.libelle};{','.join(g.eleves)}\n".encode())
+    for c in resultat.composantes:
+        empreinte.update(f"{','.join(c.projets)};{c.statut};{c.objectif!r};{c.borne!r}\n".encode())
+    for pid in sorted(resultat.echecs):
+        empreinte.update(f"{pid};{' | '.join(resultat.echecs[pid].raisons)}\n".encode())
+    return empreinte.hexdigest()[:16]
 
 
 def _score(session: Session, resultat, projets: set[str]) -> int:
@@ -243,11 +265,17 @@ def main() -> None:
         "--limite", type=float, default=60.0, help="budget CP-SAT total (temps déterministe)"
     )
     args = parser.parse_args()
-    print(f"Machine : {platform.processor() or platform.machine()}, 2 cœurs partagés.\n")
+    charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"Machine : {platform.processor() or platform.machine()}, {os.cpu_count()} cœurs "
+        f"partagés ; charge moyenne (1, 5, 15 min) au départ : {charge}.\n"
+    )
     print("(a) projet de 20 élèves, 8 structures\n")
     print("\n".join(bench_a()))
     print("\n(b) instance taille Normandie\n")
     print("\n".join(bench_b(args.limite)))
+    charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nCharge moyenne (1, 5, 15 min) à la fin : {charge}.")
 
 
 if __name__ == "__main__":
