@@ -17,10 +17,19 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["nom", "date_debut", "date_fin", "distance_max_km", "statut", "est_active"]
+        fields = [
+            "nom",
+            "date_debut",
+            "date_fin",
+            "date_publication",
+            "distance_max_km",
+            "statut",
+            "est_active",
+        ]
         widgets = {
             "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_publication": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -47,6 +56,12 @@ class SessionForm(forms.ModelForm):
         for jour in donnees.get("jours_feries_texte") or []:
             if debut and fin and not debut.isoformat() <= jour <= fin.isoformat():
                 self.add_error("jours_feries_texte", f"Le {jour} est hors de la session.")
+        publication = donnees.get("date_publication")
+        if publication and debut and publication > debut:
+            self.add_error(
+                "date_publication",
+                "Les résultats s'annoncent au plus tard le premier jour de la session.",
+            )
         return donnees
 
     def save(self, commit: bool = True) -> Session:
@@ -56,3 +71,24 @@ class SessionForm(forms.ModelForm):
             # Une seule session en cours : la carte publique et les espaces la suivent.
             Session.objects.exclude(pk=session.pk).filter(est_active=True).update(est_active=False)
         return session
+
+
+class SessionSuivanteForm(SessionForm):
+    """La saison qui suit une autre : ses dates, jours fériés, distance et date des
+    résultats ; elle devient la session en cours, en préparation."""
+
+    archiver = forms.BooleanField(
+        label="Archiver la saison précédente (lecture seule)",
+        required=False,
+        initial=True,
+        help_text="Plus rien n'y sera modifiable ; elle reste consultable.",
+    )
+
+    class Meta(SessionForm.Meta):
+        fields = ["nom", "date_debut", "date_fin", "date_publication", "distance_max_km"]
+
+    def session(self) -> Session:
+        """La nouvelle session, non enregistrée (formulaire valide) : la vue la confie à
+        apps.campagnes.saison.ouvrir_saison_suivante, qui enregistre tout ou rien."""
+        self.instance.jours_feries = self.cleaned_data["jours_feries_texte"]
+        return self.instance

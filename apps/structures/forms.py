@@ -6,7 +6,7 @@ from datetime import date
 
 from django import forms
 
-from apps.structures.models import StructureAccueil
+from apps.structures.models import AccueilSuivant, StructureAccueil
 from moteur.modele import DOMAINES_ROME
 
 CHOIX_DOMAINES = [(code, f"{code} — {libelle}") for code, libelle in DOMAINES_ROME.items()]
@@ -79,3 +79,20 @@ class FicheStructureForm(forms.ModelForm):
         if debut and fin and fin <= debut:
             self.add_error("heure_fin", "L'heure de fin doit suivre l'heure de début.")
         return donnees
+
+
+class AccueilSuivantForm(forms.Form):
+    """Après la session : « accueillerez-vous de nouveau des élèves la saison prochaine ? »"""
+
+    reponse = forms.ChoiceField(
+        label="Accueillerez-vous de nouveau des élèves de seconde la saison prochaine ?",
+        choices=[(AccueilSuivant.OUI.value, "Oui"), (AccueilSuivant.NON.value, "Non")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Répondez oui ou non."},
+    )
+    remarque = forms.CharField(
+        label="Une précision pour la coordination (facultatif)",
+        max_length=300,
+        required=False,
+        help_text="Ex. : plutôt en juin, 4 élèves au plus, autre tuteur.",
+    )

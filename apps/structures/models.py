@@ -1,7 +1,9 @@
 from datetime import date, time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from apps.etablissements.models import DOMAINES_REGEX
 
@@ -14,6 +16,12 @@ class StructureQuerySet(models.QuerySet):
         if utilisateur.est_coordinateur:
             return self
         return self.filter(gestionnaires=utilisateur)
+
+
+class AccueilSuivant(models.TextChoices):
+    SANS_REPONSE = "", "Sans réponse"
+    OUI = "oui", "Oui, nous accueillerons de nouveau"
+    NON = "non", "Non, pas la saison prochaine"
 
 
 class StructureAccueil(models.Model):
@@ -66,6 +74,32 @@ class StructureAccueil(models.Model):
         related_name="structures",
     )
     est_demo = models.BooleanField("donnée de démonstration", default=False)
+    # Après la session : « accueillerez-vous de nouveau ? » ; la réponse pré-remplit la
+    # saison suivante (apps/structures/reconduction.py).
+    accueil_suivant = models.CharField(
+        "accueillera de nouveau la saison suivante",
+        max_length=3,
+        choices=AccueilSuivant.choices,
+        default=AccueilSuivant.SANS_REPONSE,
+        blank=True,
+    )
+    accueil_suivant_remarque = models.CharField(
+        "remarque pour la saison suivante", max_length=300, blank=True
+    )
+    accueil_suivant_le = models.DateTimeField("réponse donnée le", null=True, blank=True)
+    reconduite_de = models.ForeignKey(
+        "self",
+        verbose_name="reprise de la fiche",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconductions",
+    )
+    a_reconfirmer = models.BooleanField(
+        "jours et capacité à reconfirmer",
+        default=False,
+        help_text="Fiche reprise de la saison précédente : la structure la relit et l'enregistre.",
+    )
 
     objects = StructureQuerySet.as_manager()
 
@@ -105,6 +139,11 @@ class StructureAccueil(models.Model):
                 violation_error_message="Le SIRET compte 14 chiffres.",
             ),
             models.CheckConstraint(
+                condition=models.Q(accueil_suivant__in=AccueilSuivant.values),
+                name="structure_accueil_suivant_valide",
+                violation_error_message="Réponse attendue : oui, non ou sans réponse.",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(domaines__regex=DOMAINES_REGEX) & ~models.Q(domaines=""),
                 name="structure_domaines_valides",
                 violation_error_message="Au moins un domaine ROME (lettres A à N séparées par |).",
@@ -121,3 +160,20 @@ class StructureAccueil(models.Model):
     @property
     def dates_accueil(self) -> list[date]:
         return [date.fromisoformat(j) for j in self.jours]
+
+    def repondre_saison_suivante(self, reponse: str, remarque: str = "") -> None:
+        """Transition : la structure dit si elle accueillera de nouveau ; seulement une fois
+        la session terminée, et jamais dans une session archivée."""
+        self.session.verifier_modifiable()
+        if not self.session.est_terminee:
+            raise PermissionDenied(
+                "La question de la saison suivante se pose après le dernier jour de la session."
+            )
+        if reponse not in (AccueilSuivant.OUI, AccueilSuivant.NON):
+            raise ValueError(f"réponse inconnue : {reponse!r}")
+        self.accueil_suivant = reponse
+        self.accueil_suivant_remarque = remarque.strip()
+        self.accueil_suivant_le = timezone.now()
+        self.save(
+            update_fields=["accueil_suivant", "accueil_suivant_remarque", "accueil_suivant_le"]
+        )

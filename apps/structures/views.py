@@ -1,20 +1,22 @@
-"""Espace des structures d'accueil : leur fiche (trois minutes) et « qui vient quel jour »."""
+"""Espace des structures d'accueil : leur fiche (trois minutes), « qui vient quel jour »,
+le chemin vers la feuille de présence (apps/conventions) et, après la session,
+« accueillerez-vous de nouveau ? ». Jamais un projet en brouillon."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, structure_requise
 from apps.etablissements.models import IdentiteEleve
 from apps.journal.services import Action, journaliser
-from apps.structures.forms import FicheStructureForm
+from apps.structures.forms import AccueilSuivantForm, FicheStructureForm
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
 from moteur.modele import Point
@@ -28,14 +30,21 @@ def _structure_accessible(request: HttpRequest, pk: int) -> StructureAccueil:
     return objet_ou_404(structures, pk)
 
 
+def _projets_valides() -> QuerySet:
+    """Les projets validés ou publiés, par le modèle lié (les structures n'importent pas les
+    projets) : une structure ne voit jamais le brouillon d'un porteur."""
+    return StructureAccueil._meta.get_field("projets").related_model.objects.valides()
+
+
 @structure_requise
 @require_GET
 def mes_structures(request: HttpRequest) -> HttpResponse:
+    valides = Q(projets__in=_projets_valides().values("pk"))
     structures = (
         StructureAccueil.objects.gerees_par(request.user)
         .select_related("commune", "session")
-        .annotate(nb_projets=Count("projets", distinct=True))
-        .order_by("nom")
+        .annotate(nb_projets=Count("projets", filter=valides, distinct=True))
+        .order_by("nom", "-session__date_debut")
     )
     if not request.user.est_coordinateur and len(structures) == 1:
         return redirect("structures:fiche", pk=structures[0].pk)
@@ -58,23 +67,66 @@ def _verdict_horaires(structure: StructureAccueil) -> v.Verdict:
 @structure_requise
 def fiche(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _structure_accessible(request, pk)
+    if request.method == "POST":
+        structure.session.verifier_modifiable()
     form = FicheStructureForm(
         request.POST or None, instance=structure, jours_ouvres=structure.session.jours_ouvres
     )
     if request.method == "POST" and form.is_valid():
+        form.instance.a_reconfirmer = False
         form.save()
         messages.success(request, "Fiche enregistrée. Merci !")
         return redirect("structures:fiche", pk=structure.pk)
+    return _page_fiche(request, structure, form, AccueilSuivantForm(initial=_reponse(structure)))
+
+
+def _reponse(structure: StructureAccueil) -> dict:
+    return {
+        "reponse": structure.accueil_suivant or None,
+        "remarque": structure.accueil_suivant_remarque,
+    }
+
+
+def _page_fiche(
+    request: HttpRequest,
+    structure: StructureAccueil,
+    form: FicheStructureForm,
+    form_suivant: AccueilSuivantForm,
+) -> HttpResponse:
+    if structure.session.est_archivee:
+        for champ in form.fields.values():
+            champ.disabled = True
     return render(
         request,
         "structures/fiche.html",
         {
             "structure": structure,
             "form": form,
+            "form_suivant": form_suivant,
+            "question_suivante": structure.session.est_terminee
+            and not structure.session.est_archivee,
             "horaires": _verdict_horaires(structure),
-            "projets": structure.projets.select_related("porteur").order_by("nom"),
+            "projets": structure.projets.valides().select_related("porteur").order_by("nom"),
         },
     )
+
+
+@structure_requise
+@require_POST
+def accueil_suivant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Après la session, la structure dit si elle accueillera de nouveau ; sa réponse
+    pré-remplit la saison suivante (apps/structures/reconduction.py)."""
+    structure = _structure_accessible(request, pk)
+    structure.session.verifier_modifiable()
+    form_suivant = AccueilSuivantForm(request.POST)
+    if form_suivant.is_valid():
+        structure.repondre_saison_suivante(
+            form_suivant.cleaned_data["reponse"], form_suivant.cleaned_data["remarque"]
+        )
+        messages.success(request, "Réponse enregistrée. Merci !")
+        return redirect("structures:fiche", pk=structure.pk)
+    form = FicheStructureForm(instance=structure, jours_ouvres=structure.session.jours_ouvres)
+    return _page_fiche(request, structure, form, form_suivant)
 
 
 # Après la publication des résultats (et une fois la session close), la structure lit les
