@@ -30,7 +30,7 @@ from django.db import IntegrityError, connections, transaction
 from django_tasks import task
 
 from apps.campagnes.models import Session
-from apps.planification import adaptateurs
+from apps.planification import adaptateurs, rapports
 from apps.planification.models import Affectation, Travail
 from apps.projets.models import STATUTS_VALIDES
 from moteur import modele as m
@@ -239,7 +239,6 @@ def _affectation(travail: Travail, suivi: Suivi) -> Resultat:
         raise ErreurUtilisateur("Il faut des élèves et au moins un projet validé pour affecter.")
     # La même chaîne que la commande `plan`, sans la rotation (lancée à part, après revue) :
     # capacité effective des projets, puis affectation.
-    from moteur.affectation import texte_rapport
     from moteur.planificateur import planifier
 
     resultat = planifier(
@@ -249,7 +248,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> Resultat:
         avec_rotation=False,
         progression=lambda etape, x: suivi(0.1 + 0.75 * x, f"{etape}…"),
     )
-    rapport = texte_rapport(resultat.affectation, resultat.borne)
+    rapport = rapports.texte_affectation(resultat.affectation, resultat.borne)
     rapport += "\nLes programmes (rotations) sont à recalculer après chaque affectation."
     suivi(0.9, "Enregistrement…")
     plan = m.Plan(affectations=resultat.plan.affectations)
@@ -288,9 +287,9 @@ def _programmes(travail: Travail, suivi: Suivi) -> Resultat:
     raisons.update(retires)
     suivi(0.92, "Enregistrement…")
     lignes = [
-        f"Projets planifiés : {len(resultat.groupes)} ; "
-        f"groupes : {sum(len(g) for g in resultat.groupes.values())} ; "
-        f"journées : {len(resultat.planning)}."
+        f"Projets planifiés : {rapports.nombre_fr(len(resultat.groupes))} ; "
+        f"groupes : {rapports.nombre_fr(sum(len(g) for g in resultat.groupes.values()))} ; "
+        f"journées : {rapports.nombre_fr(len(resultat.planning))}."
     ]
     for echec in resultat.echecs.values():
         lignes.append(f"Sans programme : {echec.projet_id} — {' ; '.join(echec.raisons)}")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("lancer/", views.lancer, name="lancer"),
     path("travaux/<int:pk>/", views.travail, name="travail"),
     path("resultats/", views.resultats, name="resultats"),
+    path("resultats/non-places.<str:format>", views.export, name="export"),
     path("publier/", views.publier, name="publier"),
 ]

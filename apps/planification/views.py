@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +17,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise, objet_ou_404
-from apps.planification import taches
+from apps.journal.services import Action, journaliser
+from apps.planification import rapports, taches
 from apps.planification.models import Affectation, Travail
-from apps.projets.models import Projet
 from moteur.erreurs import ErreurUtilisateur
 
 CONFIRMATION = "oui"
+NON_PLACES_PAR_PAGE = 50
+FORMATS_EXPORT = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class LancementForm(forms.Form):
@@ -118,37 +124,70 @@ def travail(request: HttpRequest, pk: int) -> HttpResponse:
     travail = objet_ou_404(Travail.objects.select_related("session"), pk)
     travail.abandonner()  # sans effet s'il a donné signe de vie dans le délai
     contexte = {"travail": travail, "en_cours": travail.actif}
+    if not travail.actif:
+        contexte["lignes_rapport"] = rapports.lignes_texte(travail.rapport)
+        contexte["rapport"] = rapports.rapport_du_travail(travail)
     if request.htmx:
         return render(request, "planification/_progression.html", contexte)
     return render(request, "planification/travail.html", contexte)
+
+
+class FiltresNonPlaces(forms.Form):
+    """Filtres de la liste des non-placés ; les choix sont ceux du rapport affiché."""
+
+    raison = forms.ChoiceField(label="Raison", required=False)
+    uai = forms.ChoiceField(label="Établissement", required=False)
+    departement = forms.ChoiceField(label="Département", required=False)
+
+    def __init__(self, donnees, rapport: rapports.Rapport) -> None:
+        super().__init__(donnees)
+        self.fields["raison"].choices = [("", "Toutes")] + [
+            (r, f"{rapports.texte_fr(r)} ({rapports.nombre_fr(n)})") for r, n in rapport.raisons
+        ]
+        self.fields["uai"].choices = [("", "Tous")] + [
+            (uai, f"{nom} ({uai})") for uai, nom in rapport.etablissements
+        ]
+        self.fields["departement"].choices = [("", "Tous")] + [
+            (t.code, t.libelle) for t in rapport.departements
+        ]
+
+    def lignes(self, rapport: rapports.Rapport) -> list[rapports.Ligne]:
+        """Les non-placés qui passent les filtres valides (un filtre inconnu est ignoré)."""
+        self.is_valid()
+        donnees = getattr(self, "cleaned_data", {})
+        return rapport.filtrer(
+            raison=donnees.get("raison", ""),
+            uai=donnees.get("uai", ""),
+            departement=donnees.get("departement", ""),
+        )
+
+
+def _rapport_demande(request: HttpRequest, session: Session) -> rapports.Rapport:
+    """Le rapport choisi (`?source=attente` ou `publies`) ; par défaut, le plan en attente
+    de publication s'il y en a un, sinon les résultats en place."""
+    attente = rapports.rapport_attente(session) if taches.resultats_publies(session) else None
+    if attente is not None and request.GET.get("source") != rapports.PUBLIES:
+        return attente
+    return rapports.rapport_publie(session)
 
 
 @require_GET
 @coordination_requise
 def resultats(request: HttpRequest) -> HttpResponse:
     session = _session()
-    projets = (
-        Projet.objects.de_la_session(session)
-        .valides()
-        .annotate(
-            places_pourvues=Count("affectations", distinct=True),
-            groupes_nb=Count("groupes", distinct=True),
-        )
-        .select_related("commune")
-        .order_by("nom", "pk")
-    )
-    non_places = (
-        Affectation.objects.filter(eleve__session=session, projet__isnull=True)
-        .select_related("eleve__etablissement")
-        .order_by("eleve__ordre", "pk")
-    )
+    rapport = _rapport_demande(request, session)
+    filtres = FiltresNonPlaces(request.GET, rapport)
+    lignes = filtres.lignes(rapport)
+    non_places = Paginator(lignes, NON_PLACES_PAR_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "planification/resultats.html",
         {
             "session": session,
-            "projets": projets,
+            "rapport": rapport,
+            "filtres": filtres,
             "non_places": non_places,
+            "filtres_actifs": any(filtres.cleaned_data.values()),
             "resume": _resume(session),
             "publie": taches.resultats_publies(session),
             "apercu": _apercu(session),
@@ -156,21 +195,38 @@ def resultats(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@coordination_requise
+def export(request: HttpRequest, format: str) -> HttpResponse:
+    """Les non-placés (filtrés comme la liste) en CSV, ou le rapport entier en XLSX ;
+    identifiants pseudonymes seulement, export journalisé."""
+    if format not in FORMATS_EXPORT:
+        raise Http404("Format d'export inconnu.")
+    session = _session()
+    rapport = _rapport_demande(request, session)
+    lignes = FiltresNonPlaces(request.GET, rapport).lignes(rapport)
+    if format == "csv":
+        contenu = rapports.export_csv(lignes)
+    else:
+        contenu = rapports.export_xlsx(rapport, lignes)
+    journaliser(
+        request.user,
+        Action.EXPORT,
+        f"élèves non placés, {rapport.libelle_source} ({format.upper()}, identifiants pseudonymes)",
+        session=session,
+        nombre_eleves=len(lignes),
+    )
+    reponse = HttpResponse(contenu, content_type=FORMATS_EXPORT[format])
+    nom = f"non-places-{rapport.source}.{format}"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
 def _apercu(session: Session) -> dict | None:
-    """Le plan en attente de publication, prêt pour la page de revue."""
+    """Le plan en attente de publication : ce que sa publication changerait."""
     apercu = taches.apercu(session)
     if apercu is None:
         return None
-    affectations = apercu.plan.affectations.values()
-    places: dict[str, int] = {}
-    for a in affectations:
-        if a.projet_id:
-            places[a.projet_id] = places.get(a.projet_id, 0) + 1
-    groupes: dict[str, set[str]] = {}
-    for ligne in apercu.plan.planning:
-        groupes.setdefault(ligne.projet_id, set()).add(ligne.groupe)
-    non_places = [a.eleve_id for a in affectations if not a.projet_id]
-    ecoles = dict(session.eleves.values_list("identifiant", "etablissement__nom"))
     return {
         "travail": apercu.travail,
         "total": len(apercu.plan.affectations),
@@ -178,11 +234,6 @@ def _apercu(session: Session) -> dict | None:
         "changes": apercu.changes,
         "conventions_touchees": apercu.conventions_touchees,
         "signees_touchees": apercu.signees_touchees,
-        "projets": [
-            (p, places.get(p.identifiant, 0), len(groupes.get(p.identifiant, ())))
-            for p in Projet.objects.de_la_session(session).valides().order_by("nom", "pk")
-        ],
-        "non_places": [(e, ecoles.get(e, ""), apercu.raisons.get(e, "")) for e in non_places],
     }
 
 
