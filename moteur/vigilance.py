@@ -68,6 +68,7 @@ class SiteVigilance:
     domaines: tuple[str, ...] = ()
     observation_seulement: bool = False
     jours: tuple[date, ...] = ()  # vide : tous les jours ouvrés
+    jours_max: int | None = None  # jours d'accueil au plus dans la session (None : tous)
 
     @property
     def minutes_presence(self) -> int:
@@ -104,10 +105,32 @@ class ProjetVigilance:
     groupes: dict[str, int] = field(default_factory=dict)  # libellé → nombre d'élèves
     creneaux: tuple[Creneau, ...] = ()
     ages_eleves: tuple[int, ...] = ()  # âge au premier jour des élèves affectés
+    # Sans élève affecté : le plus jeune âge supposé de chaque groupe du programme proposé,
+    # et la phrase qui dit d'où vient l'hypothèse (affichée au porteur).
+    ages_groupes: dict[str, int] = field(default_factory=dict)
+    hypothese_ages: str = ""
 
     @property
     def age_plus_jeune(self) -> int:
-        return min(self.ages_eleves) if self.ages_eleves else AGE_SECONDE_PAR_DEFAUT
+        if self.ages_eleves:
+            return min(self.ages_eleves)
+        if self.ages_groupes:
+            return min(self.ages_groupes.values())
+        return AGE_SECONDE_PAR_DEFAUT
+
+    def age_du_groupe(self, groupe: str) -> int:
+        """Âge du plus jeune membre du groupe : réel, sinon supposé, sinon le défaut."""
+        if self.ages_eleves:
+            return min(self.ages_eleves)
+        return self.ages_groupes.get(groupe, self.age_plus_jeune)
+
+    @property
+    def base_des_ages(self) -> str:
+        if self.ages_eleves:
+            return "d'après les élèves affectés"
+        if self.ages_groupes:
+            return f"d'après les âges supposés : {self.hypothese_ages}".rstrip()
+        return f"en supposant {AGE_SECONDE_PAR_DEFAUT} ans, sans programme proposé"
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,22 +314,38 @@ def semaines(projet: ProjetVigilance) -> dict[tuple[str, int, int], int]:
 
 
 def duree_hebdomadaire(projet: ProjetVigilance) -> Verdict:
-    age = projet.age_plus_jeune
-    limite = limite_hebdomadaire_minutes(age)
+    """Chaque groupe, chaque semaine, contre la limite de l'âge de son plus jeune membre ;
+    bloquant pour des élèves affectés, alerte pour des âges seulement supposés."""
     par_semaine = semaines(projet)
-    if par_semaine:
-        (groupe, _, semaine), minutes = max(par_semaine.items(), key=lambda e: e[1])
-        contexte = f"le groupe {groupe}, semaine {semaine}"
-    else:  # sans programme : la journée la plus longue, cinq jours de suite
+    if not par_semaine:  # sans programme : la journée la plus longue, cinq jours de suite
+        age = projet.age_plus_jeune
         minutes = 5 * max((s.minutes_travail for s in projet.sites), default=0)
-        contexte = "cinq journées de la structure la plus longue"
-    if minutes > limite:
-        return Verdict(
-            Etat.BLOQUANT,
-            f"{duree_fr(minutes)} sur une semaine ({contexte}), au-delà de "
-            f"{duree_fr(limite)} à {age} ans.",
-        )
-    return Verdict(Etat.OK, f"Au plus {duree_fr(minutes)} par semaine ({contexte}).")
+        par_semaine = {("", 0, 0): minutes}
+    mesures = [
+        (minutes - limite_hebdomadaire_minutes(projet.age_du_groupe(g)), minutes, g, semaine)
+        for (g, _, semaine), minutes in par_semaine.items()
+    ]
+    depassement, minutes, groupe, semaine = max(mesures)
+    age = projet.age_du_groupe(groupe)
+    contexte = (
+        f"le groupe {groupe}, semaine {semaine}"
+        if groupe
+        else "cinq journées de la structure la plus longue"
+    )
+    if depassement <= 0:
+        plus_long = max(m for _, m, _, _ in mesures)
+        return Verdict(Etat.OK, f"Au plus {duree_fr(plus_long)} par semaine ({contexte}).")
+    texte = (
+        f"{duree_fr(minutes)} sur une semaine ({contexte}), au-delà de "
+        f"{duree_fr(limite_hebdomadaire_minutes(age))} à {age} ans"
+    )
+    if projet.ages_eleves or not projet.ages_groupes:
+        return Verdict(Etat.BLOQUANT, texte + ".")
+    return Verdict(
+        Etat.ALERTE,
+        f"{texte}, si ce groupe compte bien un élève de {age} ans comme supposé : prévoyez "
+        "pour lui des journées plus courtes ou une structure aux horaires plus courts.",
+    )
 
 
 def age_minimum(projet: ProjetVigilance) -> Verdict:
@@ -318,6 +357,12 @@ def age_minimum(projet: ProjetVigilance) -> Verdict:
     if projet.ages_eleves:
         return Verdict(
             Etat.BLOQUANT, f"Âge minimum supérieur au plus jeune élève ({age} ans) : {noms}."
+        )
+    if projet.ages_groupes:
+        return Verdict(
+            Etat.ALERTE,
+            f"Structures qui n'accueillent pas les élèves de {age} ans supposés : {noms} ; "
+            "le programme ne leur envoie que des groupes assez âgés.",
         )
     return Verdict(
         Etat.ALERTE,
@@ -343,8 +388,7 @@ def securite(projet: ProjetVigilance) -> Verdict:
     age = projet.age_plus_jeune
     verdicts = [horaires_site(s, age) for s in projet.sites]
     verdicts += [duree_hebdomadaire(projet), age_minimum(projet), sante_observation(projet)]
-    base = "d'après les élèves affectés" if projet.ages_eleves else "en supposant 15 ans"
-    return combiner(verdicts, f"Horaires, âge minimum et santé conformes ({base}).")
+    return combiner(verdicts, f"Horaires, âge minimum et santé conformes ({projet.base_des_ages}).")
 
 
 # --- Pédagogie, capacité, porteur, référent ------------------------------------------------
@@ -425,7 +469,9 @@ def capacite(projet: ProjetVigilance) -> Verdict:
         verdicts.append(Verdict(Etat.ALERTE, trous))
     eleves = sum(projet.groupes.values())
     return combiner(
-        verdicts, f"{len(projet.groupes)} groupes, {eleves} élèves : chaque structure suffit."
+        verdicts,
+        f"{len(projet.groupes)} groupe{'s' if len(projet.groupes) > 1 else ''}, {eleves} élèves : "
+        "chaque structure suffit.",
     )
 
 
@@ -459,6 +505,199 @@ def referent(projet: ProjetVigilance) -> Verdict:
     if not projet.referent_telephone.strip():
         return Verdict(Etat.ALERTE, f"Référent : {projet.referent}, sans téléphone.")
     return Verdict(Etat.OK, f"Référent : {projet.referent} ({projet.referent_telephone}).")
+
+
+# --- Élèves supposés et obstacles au programme ------------------------------------------
+
+
+def repartir(n: int, parts: Sequence[tuple[int, float]]) -> dict[int, int]:
+    """`n` élèves répartis par âge selon les proportions (plus forts restes) ; somme `n`."""
+    total = sum(p for _, p in parts) or 1.0
+    exacts = [(age, n * p / total) for age, p in parts]
+    effectifs = {age: int(x) for age, x in exacts}
+    restes = sorted(exacts, key=lambda e: (-(e[1] - int(e[1])), e[0]))
+    for age, _ in restes[: n - sum(effectifs.values())]:
+        effectifs[age] += 1
+    return {age: k for age, k in sorted(effectifs.items()) if k}
+
+
+def liste_fr(noms: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    noms = list(noms)
+    if len(noms) <= 1:
+        return "".join(noms)
+    return f"{', '.join(noms[:-1])} et {noms[-1]}"
+
+
+def effectifs_fr(effectifs: dict[int, int]) -> str:
+    """« 1 élève de 14 ans, 11 de 15 ans et 8 de 16 ans »."""
+    morceaux = []
+    for age, k in sorted(effectifs.items()):
+        eleves = "" if morceaux else (" élève" if k == 1 else " élèves")
+        morceaux.append(f"{k}{eleves} de {age} ans")
+    return liste_fr(morceaux)
+
+
+def jours_fr(jours: Sequence[date]) -> str:
+    textes = [f"{j:%d/%m}" for j in jours]
+    return f"le {textes[0]}" if len(textes) == 1 else f"les {liste_fr(textes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Obstacle:
+    """Ce qui empêche tout programme : une phrase qui nomme structures et dates, la
+    correction à essayer, et les structures en cause (leurs `id`)."""
+
+    message: str
+    correction: str
+    sites: tuple[str, ...] = ()
+
+    @property
+    def texte(self) -> str:
+        return f"{self.message} {self.correction}"
+
+
+def _eleves_jusqu_a(effectifs: dict[int, int], age: int) -> int:
+    return sum(k for a, k in effectifs.items() if a <= age)
+
+
+def _manque_du_jour(
+    sites: Sequence[SiteVigilance], jour: date, effectifs: dict[int, int], age: int, tous: bool
+) -> tuple | None:
+    """(clé, élèves, places, fermées) si les élèves de `age` ans au plus n'ont pas assez de
+    places ce jour-là dans les structures qui les accueillent."""
+    n = _eleves_jusqu_a(effectifs, age)
+    accueillantes = [s for s in sites if s.age_min <= age]
+    places = sum(s.accueil_max for s in accueillantes if s.ouverte_le(jour))
+    if n <= places:
+        return None
+    fermees = tuple(s for s in accueillantes if not s.ouverte_le(jour))
+    return (age, n, places, tuple(s.id for s in fermees), tous), n, places, fermees
+
+
+def _obstacles_par_jour(
+    sites: Sequence[SiteVigilance], jours: Sequence[date], effectifs: dict[int, int]
+) -> list[Obstacle]:
+    """Chaque jour, pour chaque âge (du plus jeune au plus âgé), les élèves de cet âge ou
+    moins tiennent-ils dans les structures qui les accueillent ? Jours identiques regroupés."""
+    plus_age = max(effectifs)
+    manques: dict[tuple, list] = {}
+    for jour in jours:
+        for age in sorted(effectifs):
+            manque = _manque_du_jour(sites, jour, effectifs, age, age == plus_age)
+            if manque is not None:
+                manques.setdefault(manque[0], [manque, []])[1].append(jour)
+                break
+    return [_obstacle_places(m, dates) for m, dates in manques.values()]
+
+
+def _options(options: Sequence[str]) -> str:
+    """« À essayer : a, b ou c. »"""
+    options = [o for o in options if o]
+    debut = ", ".join(options[:-1])
+    return f"À essayer : {debut + ' ou ' if debut else ''}{options[-1]}."
+
+
+def _fermees_fr(noms: Sequence[str]) -> str:
+    return f"{liste_fr(noms)} {'est fermée' if len(noms) == 1 else 'sont fermées'}"
+
+
+def _obstacle_places(manque: tuple, dates: list[date]) -> Obstacle:
+    (age, _, _, _, tous), n, places, fermees = manque
+    quand = jours_fr(dates)
+    noms = [s.nom for s in fermees]
+    ouvrir = f"demander à {liste_fr(noms)} d'ouvrir {quand}" if noms else ""
+    debut = f"{quand[0].upper()}{quand[1:]}, {places} place{'s' if places > 1 else ''} pour"
+    if tous:
+        cause = _fermees_fr(noms) if noms else "aucune autre structure du projet n'accueille"
+        return Obstacle(
+            f"{debut} {n} élèves : {cause}.",
+            _options(
+                [
+                    f"prévoir au plus {places} élèves" if places else "",
+                    ouvrir,
+                    f"ajouter une structure ouverte {quand}",
+                ]
+            ),
+            tuple(s.id for s in fermees),
+        )
+    cause = f"seules les structures qui accueillent dès {age} ans comptent" + (
+        f", et {_fermees_fr(noms)}" if noms else ""
+    )
+    return Obstacle(
+        f"{debut} {n} élève{'s' if n > 1 else ''} de {age} ans ou moins : {cause}.",
+        _options(
+            [
+                ouvrir,
+                f"demander à une structure du projet d'accueillir dès {age} ans",
+                f"ajouter une structure qui accueille dès {age} ans",
+            ]
+        ),
+        tuple(s.id for s in fermees),
+    )
+
+
+def _obstacle_jours_max(
+    sites: Sequence[SiteVigilance], jours: Sequence[date], effectifs: dict[int, int]
+) -> list[Obstacle]:
+    """Journées-élèves offertes (capacité × jours d'ouverture, bornés par `jours_max`)
+    contre les journées à couvrir, pour tous les élèves."""
+    n = sum(effectifs.values())
+    offertes, bornees = 0, []
+    for s in sites:
+        ouverts = sum(1 for j in jours if s.ouverte_le(j))
+        jmax = ouverts if s.jours_max is None else min(ouverts, s.jours_max)
+        offertes += s.accueil_max * jmax
+        if s.jours_max is not None and s.jours_max < ouverts:
+            bornees.append(s)
+    besoin = n * len(jours)
+    if offertes >= besoin or not bornees:
+        return []
+    details = liste_fr([f"{s.nom} ({s.jours_max} jours au plus)" for s in bornees])
+    return [
+        Obstacle(
+            f"Les structures offrent {offertes} journées-élèves pour {n} élèves × "
+            f"{len(jours)} jours = {besoin}, car {details} n'ouvrent pas tous leurs jours.",
+            f"À essayer : prévoir au plus {offertes // max(1, len(jours))} élèves, relever "
+            "le nombre de jours d'accueil de ces structures, ou en ajouter une.",
+            tuple(s.id for s in bornees),
+        )
+    ]
+
+
+def obstacles(
+    sites: Sequence[SiteVigilance], jours: Sequence[date], effectifs: dict[int, int]
+) -> list[Obstacle]:
+    """Pourquoi aucun programme n'existe pour ces élèves (âge → nombre), en phrases qui
+    nomment structures et dates ; vide si ces contrôles ne voient rien (le moteur peut
+    encore échouer sur la taille des groupes). Appelé par l'étape 2 et par la proposition."""
+    if not effectifs or not jours:
+        return []
+    if not sites:
+        return [Obstacle("Aucune structure d'accueil.", "À essayer : en choisir à l'étape 2.")]
+    return _obstacles_par_jour(sites, jours, effectifs) or _obstacle_jours_max(
+        sites, jours, effectifs
+    )
+
+
+def remarques_site(
+    site: SiteVigilance, jours: Sequence[date], effectifs: dict[int, int]
+) -> list[tuple[str, bool]]:
+    """Ce qui limite une structure pour ces élèves (affiché à l'étape 2) : (texte, grave),
+    grave quand la structure n'accueillera personne."""
+    remarques = []
+    if jours and not any(site.ouverte_le(j) for j in jours):
+        remarques.append(
+            ("fermée tous les jours de la session : elle n'accueillera personne", True)
+        )
+    n = sum(effectifs.values())
+    exclus = sum(k for age, k in effectifs.items() if age < site.age_min)
+    if n and exclus == n:
+        remarques.append((f"aucun des élèves supposés n'a {site.age_min} ans", True))
+    elif exclus:
+        texte = f"n'accueille pas {exclus} des {n} élèves supposés (moins de {site.age_min} ans)"
+        remarques.append((texte, False))
+    return remarques
 
 
 POINTS = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
 
 from apps.projets.models import Porteur, Projet
@@ -193,9 +194,23 @@ class PropositionForm(forms.Form):
     eleves = forms.IntegerField(
         label="Nombre d'élèves à répartir",
         min_value=1,
-        max_value=500,
-        help_text="Le moteur forme les groupes (chacun passe la journée dans une structure).",
+        help_text="Le moteur forme les groupes (chacun passe la journée dans une structure) "
+        "pour ce nombre d'élèves, au plus les places du projet.",
+        error_messages={
+            "min_value": "indiquez au moins 1 élève.",
+            "required": "indiquez un nombre d'élèves.",
+            "invalid": "indiquez un nombre entier d'élèves.",
+        },
     )
+
+    def __init__(self, *args, places: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        champ = self.fields["eleves"]
+        champ.max_value = places
+        champ.widget.attrs.update({"min": 1, "max": places})
+        champ.validators.append(
+            MaxValueValidator(places, f"au plus {places}, les places du projet (étape 1).")
+        )
 
 
 class RenvoiForm(forms.Form):

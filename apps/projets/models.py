@@ -1,5 +1,7 @@
+import re
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from moteur.modele import TypeProjet
@@ -74,10 +76,41 @@ class ProjetQuerySet(models.QuerySet):
         ).values("pk")
         return self.filter(pk__in=ids)
 
+    def par_code(self, session, code: str) -> "Projet":
+        """Le projet de la session qui porte ce code lisible (« 61-027 ») ; espaces et casse
+        ignorés. Lève `Projet.DoesNotExist` sinon."""
+        return self.get(session=session, code=normaliser_code(code))
+
+    def attribuer_codes(self, session) -> int:
+        """Donne un code aux projets de la session qui n'en ont pas (créés par
+        `bulk_create`, qui n'appelle pas `save`) ; renvoie leur nombre."""
+        sans_code = list(
+            self.filter(session=session, code="").select_related("commune").order_by("pk")
+        )
+        for projet in sans_code:
+            projet.save(update_fields=["code"])
+        return len(sans_code)
+
     def avec_tout(self):
         return self.select_related(
             "porteur", "commune", "commune__epci", "commune__departement"
         ).prefetch_related("structures")
+
+
+FORMAT_CODE = re.compile(r"^[0-9][0-9AB]-[0-9]{3,}$")
+
+
+def normaliser_code(code: str) -> str:
+    return "".join(str(code).split()).upper()
+
+
+def prochain_code(session_id: int, departement: str) -> str:
+    """« département-numéro d'ordre dans la session » : le numéro suit le plus grand déjà
+    donné dans la session, tous départements confondus (un code n'est jamais réattribué
+    tant que le plus grand existe)."""
+    codes = Projet.objects.filter(session_id=session_id).exclude(code="")
+    numeros = [int(c.rsplit("-", 1)[1]) for c in codes.values_list("code", flat=True)]
+    return f"{departement}-{max(numeros, default=0) + 1:03d}"
 
 
 class Projet(models.Model):
@@ -112,6 +145,14 @@ class Projet(models.Model):
         related_name="projets",
     )
     identifiant = models.CharField("identifiant", max_length=64)
+    code = models.CharField(
+        "code",
+        max_length=12,
+        blank=True,
+        editable=False,
+        help_text="Code court et stable du projet (département-numéro d'ordre dans la "
+        "session, p. ex. 61-027), donné à la création ; les lycées le citent dans les vœux.",
+    )
     nom = models.CharField("nom", max_length=200)
     type = models.CharField(
         "type", max_length=20, choices=[(t.value, lib) for t, lib in LIBELLES_TYPE.items()]
@@ -163,6 +204,10 @@ class Projet(models.Model):
     restitution_prevue = models.BooleanField("temps de restitution prévu", default=False)
     journee_lancement = models.BooleanField("journée de lancement chez le porteur", default=False)
     remarque = models.TextField("remarque", blank=True)
+    eleves_prevus = models.PositiveIntegerField(
+        "élèves prévus par le programme", null=True, blank=True
+    )
+    hypothese_ages = models.CharField("âges supposés par le programme", max_length=400, blank=True)
     # Suivi du parcours.
     etape = models.PositiveSmallIntegerField(
         "étape atteinte", choices=Etape.choices, default=Etape.ZONE
@@ -203,6 +248,12 @@ class Projet(models.Model):
                 name="projet_identifiant_unique",
                 violation_error_message="Cet identifiant de projet existe déjà dans la session.",
             ),
+            models.UniqueConstraint(
+                fields=["session", "code"],
+                condition=~models.Q(code=""),
+                name="projet_code_unique",
+                violation_error_message="Ce code de projet existe déjà dans la session.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(places__gte=1),
                 name="projet_places_positives",
@@ -223,6 +274,25 @@ class Projet(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    def save(self, *args, **kwargs) -> None:
+        """À la création (ou pour un projet sans code), le code lisible est attribué sous
+        verrou de la session : deux créations simultanées n'ont jamais le même numéro."""
+        if self.code:
+            super().save(*args, **kwargs)
+            return
+        session_modele = self._meta.get_field("session").related_model
+        with transaction.atomic():
+            list(session_modele.objects.select_for_update().filter(pk=self.session_id))
+            self.code = prochain_code(self.session_id, self.commune.departement_id)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "code"}
+            super().save(*args, **kwargs)
+
+    @property
+    def titre(self) -> str:
+        """« 61-027 · Nom du projet » : ce que lit un utilisateur."""
+        return f"{self.code} · {self.nom}" if self.code else self.nom
 
     # Transitions d'état : la seule façon de changer le statut.
     def soumettre(self) -> None:
@@ -270,6 +340,12 @@ class Groupe(models.Model):
         Projet, verbose_name="projet", on_delete=models.CASCADE, related_name="groupes"
     )
     libelle = models.CharField("libellé", max_length=40)
+    # Avant l'affectation, le programme est proposé pour des élèves supposés : la taille de
+    # chaque groupe et l'âge de son plus jeune membre servent à vérifier la grille.
+    taille_prevue = models.PositiveSmallIntegerField("taille prévue", default=0)
+    age_prevu = models.PositiveSmallIntegerField(
+        "âge supposé du plus jeune membre", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "groupe"

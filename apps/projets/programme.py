@@ -1,31 +1,32 @@
 """Programme d'un projet : la grille de rotation (groupes × jours), sa proposition par le
 moteur et son enregistrement en `Groupe`/`Creneau`.
 
-La proposition vient de `moteur.rotation.proposer_programme(session, projet_id, n)` quand il
-existe ; sinon d'une rotation gloutonne simple (`rotation_simple`), suffisante pour un
-brouillon que le porteur retouche ensuite dans la grille.
+La proposition part du nombre d'élèves saisi par le porteur et du mélange d'âges supposé
+de la session (`vigilance.hypothese_ages`) : les obstacles évidents (places par jour,
+âges, `jours_max`) sont expliqués en phrases par `moteur.vigilance.obstacles` ; sinon la
+rotation vient de `moteur.rotation.planifier_rotation` sur des élèves supposés. Les
+structures y portent leur nom (rendu unique) comme identifiant : un message du moteur ne
+montre jamais un identifiant de base de données.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import transaction
 
 from apps.projets.models import Creneau, Groupe, Projet
-from apps.projets.vigilance import projet_vigilance, site, tailles_des_groupes
+from apps.projets.vigilance import hypothese_ages, projet_vigilance, site, tailles_des_groupes
 from apps.structures.models import StructureAccueil
 from moteur import modele as m
-from moteur import rotation
 from moteur import vigilance as v
-from moteur.rotation.groupes import tailles_equilibrees
+from moteur.regles import ne_au_plus_tard
+from moteur.rotation import planifier_rotation
 
-MAX_GROUPES = 12
 LIMITE_S = 5.0  # temps laissé au solveur pendant une requête web
+RAISONS_MAX = 2  # un échec s'explique en une ou deux phrases
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,48 +42,42 @@ class Case:
         return self.verdict is not None and self.verdict.etat == v.Etat.BLOQUANT
 
 
-def libelle_groupe(i: int) -> str:
-    return f"Groupe {chr(ord('A') + i)}" if i < 26 else f"Groupe {i + 1}"
+def noms_uniques(structures: list[StructureAccueil]) -> dict[int, str]:
+    """pk → nom lisible et unique dans le projet (commune ajoutée aux homonymes)."""
+    compte = Counter(s.nom for s in structures)
+    noms: dict[int, str] = {}
+    for s in structures:
+        nom = s.nom if compte[s.nom] == 1 else f"{s.nom} ({s.commune.nom})"
+        while nom in noms.values():
+            nom = f"{nom} bis"
+        noms[s.pk] = nom
+    return noms
 
 
-def rotation_simple(
-    sites: Sequence[v.SiteVigilance], tailles: Sequence[int], jours: Sequence[date]
-) -> list[tuple[int, date, str]]:
-    """Chaque jour, chaque groupe va dans la structure ouverte où il est allé le moins
-    souvent et qui a encore la place ; (indice du groupe, jour, id de structure)."""
-    visites: dict[tuple[int, str], int] = defaultdict(int)
-    lignes = []
-    for jour in jours:
-        restant = {s.id: s.accueil_max for s in sites if s.ouverte_le(jour)}
-        for g, taille in sorted(enumerate(tailles), key=lambda e: -e[1]):
-            candidats = [s for s in sites if restant.get(s.id, 0) >= taille]
-            if not candidats:
-                continue
-            choix = min(candidats, key=lambda s: (visites[(g, s.id)], -restant[s.id], s.nom))
-            restant[choix.id] -= taille
-            visites[(g, choix.id)] += 1
-            lignes.append((g, jour, choix.id))
-    return lignes
+def _structure_moteur(s: StructureAccueil, nom: str) -> m.StructureAccueil:
+    return m.StructureAccueil(
+        id=nom,
+        nom=nom,
+        domaines=tuple(s.liste_domaines),
+        commune_insee=s.commune_id,
+        point=m.Point(s.latitude, s.longitude),
+        accueil_max=s.accueil_max,
+        jours=tuple(s.dates_accueil),
+        jours_max=s.jours_max,
+        age_min=s.age_min,
+        heure_debut=s.heure_debut,
+        heure_fin=s.heure_fin,
+    )
 
 
-def _session_moteur(projet: Projet, structures: list[StructureAccueil]) -> m.Session:
+def _session_moteur(
+    projet: Projet, structures: list[StructureAccueil], noms: dict[int, str]
+) -> m.Session:
     session = m.Session(parametres=projet.session.parametres())
     for s in structures:
-        session.structures[str(s.pk)] = m.StructureAccueil(
-            id=str(s.pk),
-            nom=s.nom,
-            domaines=tuple(s.liste_domaines),
-            commune_insee=s.commune_id,
-            point=m.Point(s.latitude, s.longitude),
-            accueil_max=s.accueil_max,
-            jours=tuple(s.dates_accueil),
-            jours_max=s.jours_max,
-            age_min=s.age_min,
-            heure_debut=s.heure_debut,
-            heure_fin=s.heure_fin,
-        )
-    session.projets[str(projet.pk)] = m.Projet(
-        id=str(projet.pk),
+        session.structures[noms[s.pk]] = _structure_moteur(s, noms[s.pk])
+    session.projets[projet.code] = m.Projet(
+        id=projet.code,
         nom=projet.nom,
         type=m.TypeProjet(projet.type),
         porteur=projet.porteur.nom if projet.porteur_id else "",
@@ -94,60 +89,113 @@ def _session_moteur(projet: Projet, structures: list[StructureAccueil]) -> m.Ses
     return session
 
 
+def eleves_supposes(
+    session: m.Session, projet_id: str, effectifs: dict[int, int]
+) -> dict[str, m.Eleve]:
+    """Élèves fictifs « n° 1 », « n° 2 »… : `effectifs[age]` élèves qui ont `age` ans tout
+    au long de la session (anniversaire le premier jour), les plus jeunes d'abord."""
+    projet = session.projets[projet_id]
+    debut = session.parametres.date_debut
+    eleves: dict[str, m.Eleve] = {}
+    for age, nombre in sorted(effectifs.items()):
+        for _ in range(nombre):
+            eid = f"n° {len(eleves) + 1}"
+            eleves[eid] = m.Eleve(
+                id=eid,
+                uai="",
+                date_naissance=ne_au_plus_tard(debut, age),
+                voeux=(projet_id,),
+                commune_insee=projet.commune_insee,
+                point=projet.point,
+            )
+    return eleves
+
+
 @dataclass(frozen=True, slots=True)
 class Proposition:
     cases: int
     groupes: int
     raisons: tuple[str, ...] = ()
+    effectifs: tuple[tuple[int, int], ...] = ()
+    source: str = ""
+
+    @property
+    def eleves_fr(self) -> str:
+        return v.effectifs_fr(dict(self.effectifs))
 
 
-def _par_le_moteur(
-    projet: Projet, structures: list[StructureAccueil], n: int
-) -> tuple[list[tuple[str, date, str]], tuple[str, ...]] | None:
-    """Lignes (groupe, jour, structure) proposées par `moteur.rotation`, et les raisons d'un
-    échec ; None si le moteur n'offre pas `proposer_programme`."""
-    proposer_programme = getattr(rotation, "proposer_programme", None)
-    if proposer_programme is None:
-        return None
-    resultat = proposer_programme(
-        _session_moteur(projet, structures), str(projet.pk), n, limite_s=LIMITE_S
+@dataclass(frozen=True, slots=True)
+class _GroupePropose:
+    libelle: str
+    taille: int
+    age: int
+
+
+def _resoudre(
+    projet: Projet, structures: list[StructureAccueil], effectifs: dict[int, int]
+) -> tuple[list[_GroupePropose], list[tuple[str, date, int]], tuple[str, ...]]:
+    """Groupes, lignes (groupe, jour, pk de structure) et raisons d'un échec du moteur."""
+    noms = noms_uniques(structures)
+    pk_par_nom = {nom: pk for pk, nom in noms.items()}
+    session = _session_moteur(projet, structures, noms)
+    fictifs = eleves_supposes(session, projet.code, effectifs)
+    copie = replace(session, eleves=fictifs)
+    affectations = {eid: m.Affectation(eid, projet.code, 1) for eid in fictifs}
+    resultat = planifier_rotation(copie, affectations, limite_s=LIMITE_S)
+    echec = resultat.echecs.get(projet.code)
+    if echec is not None or not resultat.planning:
+        raisons = echec.raisons if echec else ("aucune rotation trouvée",)
+        return [], [], _expliquer_echec_moteur(raisons)
+    debut = session.parametres.date_debut
+    groupes = [
+        _GroupePropose(g.libelle, g.taille, min(fictifs[e].age_le(debut) for e in g.eleves))
+        for g in resultat.groupes.get(projet.code, [])
+    ]
+    lignes = [(lg.groupe, lg.date, pk_par_nom[lg.structure_id]) for lg in resultat.planning]
+    return groupes, lignes, ()
+
+
+def _expliquer_echec_moteur(raisons: tuple[str, ...]) -> tuple[str, ...]:
+    premieres = list(dict.fromkeys(raisons))[:RAISONS_MAX]
+    texte = " ; ".join(premieres)
+    return (
+        f"Aucune rotation trouvée : {texte}. À essayer : moins d'élèves, des groupes plus "
+        "petits grâce à une structure de plus grande capacité, ou une structure de plus.",
     )
-    echec = resultat.echecs.get(str(projet.pk))
-    lignes = [(ligne.groupe, ligne.date, ligne.structure_id) for ligne in resultat.planning]
-    return lignes, tuple(echec.raisons) if echec else ()
-
-
-def _par_rotation_simple(
-    structures: list[StructureAccueil], n: int, jours: tuple[date, ...]
-) -> list[tuple[str, date, str]]:
-    plus_petite = min((s.accueil_max for s in structures), default=1)
-    k = min(MAX_GROUPES, n, math.ceil(n / max(1, plus_petite)))
-    tailles = tailles_equilibrees(n, k)
-    brutes = rotation_simple([site(s) for s in structures], tailles, jours)
-    return [(libelle_groupe(g), jour, sid) for g, jour, sid in brutes]
 
 
 def proposer(projet: Projet, n: int) -> Proposition:
-    """Remplace le programme du projet par une proposition pour `n` élèves."""
-    n = max(1, min(n, projet.places))
-    structures = list(projet.structures.order_by("nom"))
+    """Remplace le programme du projet par une proposition pour `n` élèves supposés ; en
+    cas d'échec, la grille existante est gardée et les raisons expliquées."""
+    hypothese = hypothese_ages(projet.session)
+    effectifs = hypothese.effectifs(n)
+    resume = tuple(sorted(effectifs.items()))
+    structures = list(projet.structures.select_related("commune").order_by("nom"))
     if not structures:
-        return Proposition(0, 0, ("Aucune structure d'accueil.",))
-    moteur = _par_le_moteur(projet, structures, n)
-    if moteur is None:
-        lignes, raisons = _par_rotation_simple(structures, n, projet.session.jours_ouvres), ()
-    else:
-        lignes, raisons = moteur
+        return Proposition(0, 0, ("Aucune structure d'accueil : choisissez-en à l'étape 2.",))
+    sites = [site(s) for s in structures]
+    obstacles = v.obstacles(sites, projet.session.jours_ouvres, effectifs)
+    if obstacles:
+        raisons = tuple(o.texte for o in obstacles[:RAISONS_MAX])
+        return Proposition(0, 0, raisons, resume, hypothese.source)
+    groupes, lignes, raisons = _resoudre(projet, structures, effectifs)
     if not lignes:
-        return Proposition(0, 0, raisons or ("Aucune rotation possible.",))
-    libelles = sorted({g for g, _, _ in lignes})
+        return Proposition(0, 0, raisons, resume, hypothese.source)
     with transaction.atomic():
         Groupe.objects.filter(projet=projet).delete()
-        groupes = {lib: Groupe.objects.create(projet=projet, libelle=lib) for lib in libelles}
+        enregistres = {
+            g.libelle: Groupe.objects.create(
+                projet=projet, libelle=g.libelle, taille_prevue=g.taille, age_prevu=g.age
+            )
+            for g in groupes
+        }
         Creneau.objects.bulk_create(
-            Creneau(groupe=groupes[g], date=jour, structure_id=int(sid)) for g, jour, sid in lignes
+            Creneau(groupe=enregistres[g], date=jour, structure_id=pk) for g, jour, pk in lignes
         )
-    return Proposition(len(lignes), len(groupes), raisons)
+        projet.eleves_prevus = n
+        projet.hypothese_ages = hypothese.source[:400]
+        projet.save(update_fields=["eleves_prevus", "hypothese_ages", "modifie_le"])
+    return Proposition(len(lignes), len(enregistres), (), resume, hypothese.source)
 
 
 def grille(projet: Projet) -> tuple[list[tuple[Groupe, list[Case]]], list[date]]:
@@ -160,9 +208,9 @@ def grille(projet: Projet) -> tuple[list[tuple[Groupe, list[Case]]], list[date]]
         (c.groupe_id, c.date): c.structure_id
         for c in Creneau.objects.filter(groupe__projet=projet).order_by("groupe", "date")
     }
-    age = donnees.age_plus_jeune
     lignes = []
     for groupe in groupes:
+        age = donnees.age_du_groupe(groupe.libelle)
         cases = []
         for jour in donnees.jours_ouvres:
             sid = creneaux.get((groupe.pk, jour))
@@ -184,4 +232,4 @@ def modifier_case(groupe: Groupe, jour: date, structure: StructureAccueil | None
     Creneau.objects.update_or_create(groupe=groupe, date=jour, defaults={"structure": structure})
 
 
-__all__ = ["grille", "modifier_case", "proposer", "rotation_simple", "tailles_des_groupes"]
+__all__ = ["grille", "modifier_case", "proposer", "tailles_des_groupes"]

@@ -31,7 +31,7 @@ from apps.projets.forms import (
     ZoneForm,
 )
 from apps.projets.models import Porteur, Projet, TransitionInterdite
-from apps.projets.vigilance import points_de_vigilance
+from apps.projets.vigilance import apercu_structures, points_de_vigilance
 from apps.structures.models import StructureAccueil
 from moteur.vigilance import Etat
 
@@ -138,10 +138,20 @@ def creer(request: HttpRequest) -> HttpResponse:
             projet.identifiant = f"web-{secrets.token_hex(4)}"
             projet.etape = Projet.Etape.SECTEURS
             projet.save()
+            _identifiant_lisible(projet)
             projet.gestionnaires.add(request.user)
         messages.success(request, "Brouillon enregistré. Étape suivante : les structures.")
         return redirect("projets:structures", pk=projet.pk)
     return render(request, "projets/etape_zone.html", _contexte(request, None, 1, form=form))
+
+
+def _identifiant_lisible(projet: Projet) -> None:
+    """Un projet créé sur le web prend son code lisible pour identifiant (celui du format
+    d'échange), sauf si un projet importé l'occupe déjà."""
+    autres = Projet.objects.filter(session=projet.session, identifiant=projet.code)
+    if not autres.exists():
+        projet.identifiant = projet.code
+        projet.save(update_fields=["identifiant"])
 
 
 @porteur_requis
@@ -249,6 +259,7 @@ def structures(request: HttpRequest, pk: int) -> HttpResponse:
             choix=choix,
             invitation=invitation,
             retenues=retenues,
+            apercu=apercu_structures(projet, retenues),
             trajets=trajets(projet, retenues),
         ),
     )
@@ -354,7 +365,9 @@ def _contexte_grille(projet: Projet) -> dict:
         "lignes": lignes,
         "jours": jours,
         "options": list(projet.structures.order_by("nom")),
-        "proposition": PropositionForm(initial={"eleves": projet.places}),
+        "proposition": PropositionForm(
+            places=projet.places, initial={"eleves": projet.eleves_prevus or projet.places}
+        ),
         "points": points_de_vigilance(projet),
     }
 
@@ -393,19 +406,30 @@ def soumission(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposer(request: HttpRequest, pk: int) -> HttpResponse:
     projet = projet_modifiable(request, pk)
-    form = PropositionForm(request.POST)
+    form = PropositionForm(request.POST, places=projet.places)
     if not form.is_valid():
-        messages.error(request, "Indiquez un nombre d'élèves d'au moins 1.")
+        for erreur in form.errors.get("eleves", []):
+            messages.error(request, f"Nombre d'élèves à répartir : {erreur}")
     elif not projet.structures.exists():
         messages.error(request, "Choisissez d'abord des structures d'accueil (étape 2).")
     else:
-        proposition = programme.proposer(projet, form.cleaned_data["eleves"])
-        if proposition.cases:
-            messages.success(
-                request,
-                f"Programme proposé : {proposition.groupes} groupe(s), "
-                f"{proposition.cases} journées placées. Ajustez la grille.",
-            )
-        for raison in proposition.raisons:
-            messages.warning(request, raison)
+        _annoncer(request, programme.proposer(projet, form.cleaned_data["eleves"]))
     return redirect("projets:programme", pk=projet.pk)
+
+
+def _annoncer(request: HttpRequest, proposition: programme.Proposition) -> None:
+    supposes = f"Élèves supposés : {proposition.eleves_fr} ({proposition.source})."
+    if proposition.cases:
+        pluriel = "s" if proposition.groupes > 1 else ""
+        messages.success(
+            request,
+            f"Programme proposé : {proposition.groupes} groupe{pluriel}, "
+            f"{proposition.cases} journées placées. Ajustez la grille. {supposes}",
+        )
+        return
+    messages.error(
+        request,
+        "Aucun programme possible : "
+        + " ".join(proposition.raisons)
+        + (f" {supposes}" if proposition.effectifs else ""),
+    )
