@@ -21,6 +21,7 @@ COMMANDES = {
     "serve": "apps.ui.commandes.serve",
     "conventions": "apps.conventions.commandes.conventions",
     "purger": "apps.donnees_personnelles.commandes.purger",
+    "publier": "apps.promotion.commandes.publier",
 }
 
 
