@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.carte",
     "apps.journal",
     "apps.donnees_personnelles",
+    "apps.promotion",
     "apps.ui",
 ]
 
