@@ -42,13 +42,13 @@ class StructuresReconduites:
         s = "s" if total > 1 else ""
         phrases = [
             f"{total} structure{s} d'accueil reprise{s} (jours et capacité à reconfirmer) : "
-            f"{self.oui} ont répondu oui, "
-            f"{self.sans_reponse} sans réponse."
+            f"« oui » {self.oui}, sans réponse {self.sans_reponse}."
         ]
         if self.refus:
+            s = "s" if len(self.refus) > 1 else ""
             phrases.append(
-                f"{len(self.refus)} non reprise{'s' if len(self.refus) > 1 else ''} "
-                f"(réponse « non ») : {', '.join(sorted(self.refus))}."
+                f"{len(self.refus)} structure{s} non reprise{s} (réponse « non ») : "
+                f"{', '.join(sorted(self.refus))}."
             )
         return phrases
 
