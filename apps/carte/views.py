@@ -139,6 +139,7 @@ def _point(projet: Projet) -> dict:
         "geometry": {"type": "Point", "coordinates": [projet.longitude, projet.latitude]},
         "properties": {
             "id": projet.pk,
+            "code": projet.code,
             "nom": projet.nom,
             "type": Projet.LIBELLES_TYPE.get(projet.type, projet.type),
             "commune": projet.commune.nom,

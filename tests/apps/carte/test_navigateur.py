@@ -102,10 +102,53 @@ def test_carte_avec_projets_et_filtres(live_server, navigateur):
 
 
 def test_carte_sur_telephone(live_server, navigateur):
+    """À 390 px : la carte dans le premier écran, les filtres repliés qui s'ouvrent au
+    clavier et filtrent toujours, aucun défilement horizontal."""
     donnees_carte()
     page = page_connectee(navigateur, live_server, largeur=390)
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + reverse("carte:carte"))
     page.wait_for_selector('#carte[data-nombre-marqueurs="5"]')
     largeur = page.evaluate("() => document.documentElement.scrollWidth")
     assert largeur <= 390 + 1  # pas de défilement horizontal
+    haut_carte = page.locator("#carte").bounding_box()["y"]
+    assert haut_carte < 844 - 200, haut_carte  # au moins 200 px de carte sans défiler
+    departement = page.get_by_label("Département")
+    expect(departement).to_be_hidden()  # filtres repliés
     capturer(page, "carte-telephone")
+
+    # Au clavier : tabulation jusqu'au résumé des filtres, Entrée l'ouvre.
+    resume = page.locator("summary", has_text="Filtrer les projets")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if resume.evaluate("(e) => e === document.activeElement"):
+            break
+    assert resume.evaluate("(e) => e === document.activeElement")
+    page.keyboard.press("Enter")
+    expect(departement).to_be_visible()
+    departement.focus()
+    departement.select_option("50")
+    expect(page.locator("#liste-projets .carte-projet")).to_have_count(2)
+    page.wait_for_selector('#carte[data-nombre-marqueurs="2"]')
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    capturer(page, "carte-telephone-filtres-ouverts")
+    assert page.erreurs_console == []
+
+
+def test_codes_des_projets_sur_la_carte_la_liste_et_la_fiche(live_server, navigateur):
+    donnees_carte()
+    projet = Projet.objects.get(nom="Découverte des métiers à Saint-Lô")
+    assert projet.code.startswith("50-")
+    page = page_connectee(navigateur, live_server)
+    page.goto(live_server.url + reverse("carte:carte"))
+    page.wait_for_selector('#carte[data-nombre-marqueurs="5"]')
+    carte_projet = page.locator(".carte-projet", has_text="Saint-Lô")
+    expect(carte_projet.locator(".code-projet")).to_have_text(projet.code)
+    page.goto(live_server.url + reverse("carte:liste"))
+    expect(page.locator(".carte-projet", has_text="Saint-Lô").locator(".code-projet")).to_have_text(
+        projet.code
+    )
+    page.goto(live_server.url + reverse("carte:fiche", args=[projet.pk]))
+    expect(page.locator("main .code-projet").first).to_have_text(projet.code)
+    assert projet.code in page.title()
+    assert page.erreurs_console == []

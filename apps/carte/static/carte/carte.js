@@ -58,6 +58,7 @@
   function popupProjet(p) {
     var div = document.createElement("div");
     var titre = document.createElement("strong");
+    titre.appendChild(texte(p.code + " · "));
     titre.appendChild(lien(p.nom, p.url));
     div.appendChild(titre);
     var ligne = document.createElement("p");
@@ -104,7 +105,7 @@
           L.circleMarker([c[1], c[0]], {
             radius: 7 + Math.min(8, Math.sqrt(p.places)), color: "#ffffff", weight: 2,
             fillColor: couleurPlaces(p), fillOpacity: 0.9
-          }).bindPopup(popupProjet(p)).bindTooltip(texte(p.nom)).addTo(marqueurs);
+          }).bindPopup(popupProjet(p)).bindTooltip(texte(p.code + " · " + p.nom)).addTo(marqueurs);
         });
         element.dataset.nombreMarqueurs = String(donnees.features.length);
         element.setAttribute("aria-busy", "false");
