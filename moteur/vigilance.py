@@ -388,7 +388,12 @@ def securite(projet: ProjetVigilance) -> Verdict:
     age = projet.age_plus_jeune
     verdicts = [horaires_site(s, age) for s in projet.sites]
     verdicts += [duree_hebdomadaire(projet), age_minimum(projet), sante_observation(projet)]
-    return combiner(verdicts, f"Horaires, âge minimum et santé conformes ({projet.base_des_ages}).")
+    verdict = combiner(
+        verdicts, f"Horaires, âge minimum et santé conformes ({projet.base_des_ages})."
+    )
+    if verdict.etat == Etat.OK:
+        return verdict
+    return Verdict(verdict.etat, f"{verdict.raison} Âges retenus : {projet.base_des_ages}.")
 
 
 # --- Pédagogie, capacité, porteur, référent ------------------------------------------------

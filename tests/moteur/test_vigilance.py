@@ -232,3 +232,93 @@ def test_evaluer_six_points_et_bloquants():
     assert bloquants(points) == []
     mauvais = replace(bon, porteur="", referent="")
     assert [p.code for p in bloquants(evaluer(mauvais))] == ["porteur", "referent"]
+
+
+# --- Élèves supposés et obstacles au programme ------------------------------------------
+
+from moteur.vigilance import (  # noqa: E402
+    effectifs_fr,
+    obstacles,
+    remarques_site,
+    repartir,
+)
+
+
+def test_repartir_par_plus_forts_restes_garde_le_total():
+    parts = ((14, 0.07), (15, 0.55), (16, 0.38))
+    assert repartir(20, parts) == {14: 1, 15: 11, 16: 8}
+    assert repartir(5, parts) == {15: 3, 16: 2}
+    assert sum(repartir(37, parts).values()) == 37
+    assert effectifs_fr({14: 1, 15: 11, 16: 8}) == "1 élève de 14 ans, 11 de 15 ans et 8 de 16 ans"
+
+
+def test_obstacle_du_jour_nomme_les_structures_fermees_et_la_correction():
+    deuxieme_semaine = JOURS[5:]
+    sites = [
+        replace(site("a"), nom="Fonderie de Rai", jours=JOURS[:5]),
+        replace(site("b"), nom="Tréfilerie", jours=JOURS[:5]),
+        replace(site("c"), nom="Bohin", accueil_max=8),
+    ]
+    trouves = obstacles(sites, JOURS, {15: 10})
+    assert len(trouves) == 1  # les cinq jours identiques en une seule phrase
+    obstacle = trouves[0]
+    jours = ", ".join(f"{j:%d/%m}" for j in deuxieme_semaine[:-1])
+    assert obstacle.message == (
+        f"Les {jours} et {deuxieme_semaine[-1]:%d/%m}, 8 places pour 10 élèves : "
+        "Fonderie de Rai et Tréfilerie sont fermées."
+    )
+    assert obstacle.correction.startswith("À essayer : prévoir au plus 8 élèves, demander à ")
+    assert set(obstacle.sites) == {"a", "b"}
+    assert obstacles(sites, JOURS, {15: 8}) == []
+
+
+def test_obstacle_des_plus_jeunes_et_de_jours_max():
+    sites = [
+        replace(site("a", age_min=15), accueil_max=10),
+        replace(site("b", age_min=14), accueil_max=2),
+    ]
+    (obstacle,) = obstacles(sites, JOURS[:1], {14: 3, 15: 5})
+    assert obstacle.message == (
+        f"Le {JOURS[0]:%d/%m}, 2 places pour 3 élèves de 14 ans ou moins : seules les "
+        "structures qui accueillent dès 14 ans comptent."
+    )
+    assert "accueillir dès 14 ans" in obstacle.correction
+    limitees = [site("a", jours_max=2), site("b", jours_max=2)]
+    (obstacle,) = obstacles(limitees, JOURS, {15: 5})
+    assert "20 journées-élèves pour 5 élèves × 10 jours = 50" in obstacle.message
+    assert "Site a (2 jours au plus) et Site b (2 jours au plus)" in obstacle.message
+    assert obstacle.sites == ("a", "b")
+
+
+def test_remarques_d_une_structure_qui_n_accueillera_personne():
+    assert remarques_site(site("a", jours=(date(2026, 7, 1),)), JOURS, {15: 4}) == [
+        ("fermée tous les jours de la session : elle n'accueillera personne", True),
+    ]
+    assert remarques_site(site("a", age_min=17), JOURS, {15: 4, 16: 2}) == [
+        ("aucun des élèves supposés n'a 17 ans", True)
+    ]
+    assert remarques_site(site("a", age_min=16), JOURS, {15: 4, 16: 2}) == [
+        ("n'accueille pas 4 des 6 élèves supposés (moins de 16 ans)", False)
+    ]
+
+
+def test_ages_supposes_par_groupe_alerte_sans_contredire_la_proposition():
+    longue = site("a", heure_debut=time(8, 0), heure_fin=time(16, 0), pause_minutes=60)
+    projet = ProjetVigilance(
+        nom="P",
+        rendez_vous=CAEN,
+        places=10,
+        sites=(longue,),
+        jours_ouvres=JOURS,
+        groupes={"G1": 5, "G2": 5},
+        creneaux=tuple(Creneau(g, j, "a") for g in ("G1", "G2") for j in JOURS[:5]),
+        ages_groupes={"G1": 14, "G2": 15},
+        hypothese_ages="7 % de 14 ans, 93 % de 15 ans",
+    )
+    verdict = duree_hebdomadaire(projet)
+    assert verdict.etat == Etat.ALERTE
+    assert "le groupe G1" in verdict.raison and "30 h à 14 ans" in verdict.raison
+    assert "en supposant 15 ans" not in securite(projet).raison
+    assert "Âges retenus : d'après les âges supposés : 7 % de 14 ans" in securite(projet).raison
+    reel = replace(projet, ages_eleves=(14, 15))
+    assert duree_hebdomadaire(reel).etat == Etat.BLOQUANT
