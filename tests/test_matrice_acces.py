@@ -119,6 +119,7 @@ MATRICE: dict[str, Ligne] = {
     "planification:lancer": L(None, "post", C, R, 403, 403, 403, 405),
     "planification:travail": L("travail", "get", C, 200, 403, 403, 403, 405),
     "planification:resultats": L(None, "get", C, 200, 403, 403, 403, 405),
+    "planification:export": L("format", "get", C, 200, 403, 403, 403, 405),
     "planification:publier": L(None, "post", C, R, 403, 403, 403, 405),
     # Conventions (H3) : le périmètre d'un compte est celui de ses élèves (établissement) ou
     # de ses projets (porteur) ; une structure n'a pas de convention à elle (404 : hors de
