@@ -16,6 +16,8 @@ from tests.apps.promotion.conftest import URL_SITE
 from tests.apps.promotion.serveur_api import valider
 
 pytestmark = pytest.mark.django_db
+# Codes lisibles des trois projets de `session_promo` (Caen, Calvados) : 14-001, 14-002…
+A, B, C = "14-001", "14-002", "14-003"
 
 
 def _uuid(etat, nom: str) -> str:
@@ -27,10 +29,10 @@ def test_tout_est_accepte_une_offre_par_projet(session_promo, etat_api, fabrique
     bilan = publier(session, fabrique_client(), URL_SITE)
 
     assert bilan.reussi, bilan.lignes()
-    assert sorted(bilan.creees) == ["P01", "P02", "P03"]
-    assert sorted(etat_api.offres) == ["P01", "P02", "P03"]
+    assert sorted(bilan.creees) == [A, B, C]
+    assert sorted(etat_api.offres) == [A, B, C]
     assert etat_api.requetes("POST") == [201, 201, 201]
-    offre = etat_api.offres["P01"]
+    offre = etat_api.offres[A]
     assert valider(offre, etat_api, creation=True) == {}
     assert offre["title"] == "Stage collectif de seconde : Découvrir les métiers 1"
     assert offre["grades"] == ["seconde"]
@@ -40,13 +42,13 @@ def test_tout_est_accepte_une_offre_par_projet(session_promo, etat_api, fabrique
     assert offre["max_candidates"] == 10
     assert offre["permalink"] == f"{URL_SITE}/carte/projets/{projets[0].pk}/"
     assert offre["sector_uuid"] == _uuid(etat_api, "Industrie, ingénierie industrielle")
-    assert etat_api.offres["P03"]["sector_uuid"] == _uuid(etat_api, "Santé")
+    assert etat_api.offres[C]["sector_uuid"] == _uuid(etat_api, "Santé")
     assert offre["daily_hours"]["lundi"] == ["9:00", "16:30"]
     assert "Ana Lopez" in offre["description"]
     assert "jour par jour" in offre["description"]
     fiche = PublicationNationale.objects.get(projet=projets[0])
     assert fiche.publiee and fiche.publiee_le is not None
-    assert fiche.remote_id == "P01" and len(fiche.empreinte) == 64
+    assert fiche.remote_id == A and len(fiche.empreinte) == 64
     assert fiche.derniere_erreur == ""
 
 
@@ -57,7 +59,7 @@ def test_seconde_execution_ne_cree_ni_ne_modifie_rien(session_promo, etat_api, f
 
     bilan = publier(session, fabrique_client(), URL_SITE)
 
-    assert sorted(bilan.inchangees) == ["P01", "P02", "P03"]
+    assert sorted(bilan.inchangees) == [A, B, C]
     assert bilan.creees == [] and bilan.mises_a_jour == []
     nouvelles = [(m, p) for m, p, _ in etat_api.journal[avant:]]
     assert nouvelles == [("POST", "/auth/login"), ("GET", "/sectors")]
@@ -73,12 +75,12 @@ def test_projet_modifie_est_mis_a_jour_par_patch(session_promo, etat_api, fabriq
 
     bilan = publier(session, fabrique_client(), URL_SITE)
 
-    assert bilan.mises_a_jour == ["P02"]
+    assert bilan.mises_a_jour == [B]
     assert bilan.creees == []
     assert etat_api.requetes("POST") == [201, 201, 201]
     assert etat_api.requetes("PATCH") == [200]
-    assert etat_api.offres["P02"]["max_candidates"] == 14
-    titre = etat_api.offres["P02"]["title"]
+    assert etat_api.offres[B]["max_candidates"] == 14
+    titre = etat_api.offres[B]["title"]
     assert titre == "Stage collectif de seconde : Santé et industrie à Caen"
     assert len(etat_api.offres) == 3
 
@@ -94,21 +96,21 @@ def test_projet_retire_ou_supprime_est_depublie_puis_republie(
 
     bilan = publier(session, fabrique_client(), URL_SITE)
 
-    assert sorted(bilan.depubliees) == ["P01", "P03"]
-    assert etat_api.offres["P01"]["published_at"] is None
-    assert etat_api.offres["P03"]["published_at"] is None
-    assert etat_api.offres["P02"]["published_at"] is not None
-    fiche = PublicationNationale.objects.get(remote_id="P01")
+    assert sorted(bilan.depubliees) == [A, C]
+    assert etat_api.offres[A]["published_at"] is None
+    assert etat_api.offres[C]["published_at"] is None
+    assert etat_api.offres[B]["published_at"] is not None
+    fiche = PublicationNationale.objects.get(remote_id=A)
     assert not fiche.publiee and fiche.depubliee_le is not None
-    assert not PublicationNationale.objects.get(remote_id="P03").publiee
+    assert not PublicationNationale.objects.get(remote_id=C).publiee
 
     # Une troisième exécution ne renvoie rien ; republié, le projet repart par PATCH.
     assert publier(session, fabrique_client(), URL_SITE).depubliees == []
     projets[0].statut = "publie"
     projets[0].save()
     bilan = publier(session, fabrique_client(), URL_SITE)
-    assert bilan.mises_a_jour == ["P01"]
-    assert etat_api.offres["P01"]["published_at"] is not None
+    assert bilan.mises_a_jour == [A]
+    assert etat_api.offres[A]["published_at"] is not None
     assert len(etat_api.offres) == 3
     assert etat_api.requetes("POST") == [201, 201, 201]
 
@@ -179,7 +181,7 @@ def test_409_offre_deja_presente_reprise_par_patch(session_promo, etat_api, fabr
 
     bilan = publier(session, fabrique_client(), URL_SITE)
 
-    assert sorted(bilan.mises_a_jour) == ["P01", "P02", "P03"]
+    assert sorted(bilan.mises_a_jour) == [A, B, C]
     assert etat_api.requetes("POST")[-3:] == [409, 409, 409]
     assert len(etat_api.offres) == 3
     assert PublicationNationale.objects.filter(publiee=True).count() == 3
@@ -194,13 +196,13 @@ def test_refus_local_nomme_projet_et_champ_sans_arreter_les_autres(
 
     bilan = publier(session, fabrique_client(), URL_SITE)
 
-    assert sorted(bilan.creees) == ["P01", "P03"]
+    assert sorted(bilan.creees) == [A, C]
     assert len(bilan.refus) == 1
     message = bilan.refus[0]
-    assert "projet P02 « Découvrir les métiers 2 »" in message
+    assert f"projet {B} « Découvrir les métiers 2 »" in message
     assert "champ « nom du porteur » (employer_name)" in message
     assert "150 au plus" in message
-    assert "P02" not in etat_api.offres
+    assert B not in etat_api.offres
     fiche = PublicationNationale.objects.get(projet=projets[1])
     assert not fiche.publiee and fiche.derniere_erreur == message
 
@@ -215,7 +217,7 @@ def test_refus_du_serveur_nomme_le_champ_en_francais(etat_api, fabrique_client, 
     bilan = publier(courte, fabrique_client(), URL_SITE)
 
     assert len(bilan.refus) == 1
-    assert "projet P01" in bilan.refus[0]
+    assert f"projet {A}" in bilan.refus[0]
     assert "champ « semaines » (weeks)" in bilan.refus[0]
     assert "HTTP 422" in bilan.refus[0]
     assert etat_api.offres == {}
@@ -241,10 +243,10 @@ def test_dry_run_ecrit_les_charges_sans_appel(session_promo, etat_api, tmp_path)
     assert bilan.reussi and len(bilan.fichiers) == 4
     assert etat_api.journal == []
     noms = sorted(p.name for p in (tmp_path / "charges").iterdir())
-    assert noms == ["P01.json", "P02.json", "P03.json", "depublications.json"]
-    charge = json.loads((tmp_path / "charges" / "P02.json").read_text("utf-8"))
+    assert noms == [f"{A}.json", f"{B}.json", f"{C}.json", "depublications.json"]
+    charge = json.loads((tmp_path / "charges" / f"{B}.json").read_text("utf-8"))
     assert verifier_offre(charge["internship_offer"], simulation=True) == []
-    assert charge["internship_offer"]["remote_id"] == "P02"
+    assert charge["internship_offer"]["remote_id"] == B
     assert charge["_secteur"] == {
         "domaine_rome": "H",
         "noms_recherches": ["Industrie, ingénierie industrielle", "Mécanique"],
@@ -252,3 +254,19 @@ def test_dry_run_ecrit_les_charges_sans_appel(session_promo, etat_api, tmp_path)
     retraits = json.loads((tmp_path / "charges" / "depublications.json").read_text("utf-8"))
     assert retraits == [{"remote_id": "P99", "internship_offer": {"published_at": None}}]
     assert PublicationNationale.objects.get(remote_id="P99").publiee  # rien de modifié
+
+
+def test_code_change_ancienne_offre_depubliee_nouvelle_creee(
+    session_promo, etat_api, fabrique_client
+):
+    session, projets = session_promo
+    publier(session, fabrique_client(), URL_SITE)
+    type(projets[0]).objects.filter(pk=projets[0].pk).update(code="14-009")
+
+    bilan = publier(session, fabrique_client(), URL_SITE)
+
+    assert bilan.creees == ["14-009"]
+    assert bilan.depubliees == [A]
+    assert etat_api.offres[A]["published_at"] is None
+    assert etat_api.offres["14-009"]["published_at"] is not None
+    assert PublicationNationale.objects.get(projet=projets[0]).remote_id == "14-009"
