@@ -11,7 +11,8 @@ from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from apps.campagnes.models import Session
-from apps.comptes.acces import objet_ou_404
+from apps.comptes.acces import objet_ou_404, role_requis
+from apps.comptes.models import Role
 from apps.comptes.reseau import adresse_ip_client
 
 __all__ = ["adresse_ip_client"]  # l'IP du client à travers les mandataires de confiance
@@ -19,6 +20,10 @@ from apps.conventions.models import Convention, Signature
 from apps.etablissements.models import Etablissement
 from apps.projets.models import Groupe
 from apps.structures.models import StructureAccueil
+
+# Les espaces qui suivent des conventions : la coordination, les porteurs qui les signent et
+# les lycées de leurs élèves (une structure d'accueil suit les siens par « élèves attendus »).
+signataires_requis = role_requis(Role.PORTEUR, Role.ETABLISSEMENT)
 
 
 class EntreeInvalide(Exception):

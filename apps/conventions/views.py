@@ -23,6 +23,7 @@ from apps.conventions.acces import (
     etablissement_du_lot_ou_404,
     groupe_ou_404,
     session_active,
+    signataires_requis,
 )
 from apps.conventions.fichiers import nom_avec_extension, reponse_fichier
 from apps.conventions.models import Convention, Incident, Presence
@@ -68,7 +69,7 @@ def _filtrees(request: HttpRequest, conventions):
     return conventions, filtres
 
 
-@login_required
+@signataires_requis
 @require_GET
 def tableau(request: HttpRequest) -> HttpResponse:
     """Avancement par établissement et par projet, puis la liste filtrée et paginée."""
@@ -129,7 +130,7 @@ def synchroniser(request: HttpRequest) -> HttpResponse:
     return redirect("conventions:tableau")
 
 
-@login_required
+@signataires_requis
 @require_POST
 def relancer(request: HttpRequest) -> HttpResponse:
     session = session_active()

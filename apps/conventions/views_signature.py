@@ -10,7 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.conventions import services, signatures
-from apps.conventions.acces import adresse_ip_client, convention_ou_404, signature_ou_404
+from apps.conventions.acces import (
+    adresse_ip_client,
+    convention_ou_404,
+    signataires_requis,
+    signature_ou_404,
+)
 from apps.conventions.fichiers import nom_avec_extension, reponse_fichier
 from apps.conventions.models import Signature
 from apps.journal.services import Action, journaliser
@@ -98,7 +103,7 @@ def signer_pdf(request: HttpRequest, jeton: str) -> HttpResponse:
 # --- Depuis l'espace connecté ----------------------------------------------------------------
 
 
-@login_required
+@signataires_requis
 @require_http_methods(["GET", "POST"])
 def a_signer(request: HttpRequest) -> HttpResponse:
     """Les conventions que le compte signe lui-même, regroupées par établissement ; on
