@@ -588,7 +588,8 @@ def _obstacles_par_jour(
     plus_age = max(effectifs)
     manques: dict[tuple, list] = {}
     for jour in jours:
-        for age in sorted(effectifs):
+        # Le manque de places pour tous d'abord (le plus parlant), puis les plus jeunes.
+        for age in [plus_age, *sorted(a for a in effectifs if a != plus_age)]:
             manque = _manque_du_jour(sites, jour, effectifs, age, age == plus_age)
             if manque is not None:
                 manques.setdefault(manque[0], [manque, []])[1].append(jour)
