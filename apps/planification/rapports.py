@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count
 
@@ -185,47 +186,49 @@ class LigneProjet:
         return Taux(self.nom, self.places, min(self.eleves, self.places))
 
 
-@dataclass(slots=True)
+@dataclass
 class Rapport:
+    """Calculé une fois par page : chaque chiffre est mis en cache (`cached_property`)."""
+
     source: str
     lignes: list[Ligne]
     projets: list[LigneProjet] = field(default_factory=list)
 
-    @property
+    @cached_property
     def libelle_source(self) -> str:
         return SOURCES[self.source]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return len(self.lignes)
 
-    @property
+    @cached_property
     def places(self) -> int:
         return sum(1 for ligne in self.lignes if ligne.projet)
 
-    @property
+    @cached_property
     def global_(self) -> Taux:
         return Taux("Ensemble des élèves", self.total, self.places)
 
-    @property
+    @cached_property
     def premier_voeu(self) -> int:
         return sum(1 for ligne in self.lignes if ligne.rang == 1)
 
-    @property
+    @cached_property
     def taux_premier_voeu(self) -> float | None:
         """Parmi tous les élèves (même définition que le moteur)."""
         return pourcent(self.premier_voeu, self.total)
 
-    @property
+    @cached_property
     def taux_premier_voeu_places(self) -> float | None:
         return pourcent(self.premier_voeu, self.places)
 
-    @property
+    @cached_property
     def rang_moyen(self) -> float | None:
         rangs = [ligne.rang for ligne in self.lignes if ligne.rang]
         return sum(rangs) / len(rangs) if rangs else None
 
-    @property
+    @cached_property
     def categories(self) -> list[Taux]:
         """Boursiers, ruraux, filles et garçons : les publics que l'on suit."""
         criteres = (
@@ -244,7 +247,7 @@ class Rapport:
                 resultat.append(taux)
         return resultat
 
-    @property
+    @cached_property
     def departements(self) -> list[Taux]:
         par_code: dict[str, Taux] = {}
         for ligne in self.lignes:
@@ -254,23 +257,23 @@ class Rapport:
             taux.places += ligne.projet is not None
         return [par_code[c] for c in sorted(par_code)]
 
-    @property
+    @cached_property
     def non_places(self) -> list[Ligne]:
         return [ligne for ligne in self.lignes if ligne.projet is None]
 
-    @property
+    @cached_property
     def raisons(self) -> list[tuple[str, int]]:
         """Raisons des non-placés, la plus fréquente d'abord."""
         compte = Counter(ligne.raison or "Raison non précisée" for ligne in self.non_places)
         return sorted(compte.items(), key=lambda x: (-x[1], x[0]))
 
-    @property
+    @cached_property
     def parts_raisons(self) -> list[Part]:
         """Chaque raison, son nombre et sa part des non-placés."""
         total = len(self.non_places)
         return [Part(r, n, pourcent(n, total)) for r, n in self.raisons]
 
-    @property
+    @cached_property
     def etablissements(self) -> list[tuple[str, str]]:
         """(UAI, nom) des établissements qui ont au moins un non-placé."""
         return sorted({(x.uai, x.etablissement) for x in self.non_places}, key=lambda x: x[1])
