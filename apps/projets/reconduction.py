@@ -45,10 +45,13 @@ class BilanReconduction:
 
     def phrases(self) -> list[str]:
         n = len(self.projets)
-        phrases = [
-            f"{n} projet{'s' if n > 1 else ''} copié{'s' if n > 1 else ''} en brouillon : "
-            "leurs porteurs les relisent et les soumettent de nouveau."
-        ]
+        suite = (
+            "leurs porteurs les relisent et les soumettent de nouveau"
+            if n > 1
+            else "son porteur le relit et le soumet de nouveau"
+        )
+        s = "s" if n > 1 else ""
+        phrases = [f"{n} projet{s} copié{s} en brouillon : {suite}."]
         if self.liens_perdus:
             phrases.append(
                 f"{self.liens_perdus} lien{'s' if self.liens_perdus > 1 else ''} vers une "
