@@ -611,8 +611,9 @@ def _fermees_fr(noms: Sequence[str]) -> str:
 def _obstacle_places(manque: tuple, dates: list[date]) -> Obstacle:
     (age, _, _, _, tous), n, places, fermees = manque
     quand = jours_fr(dates)
+    ces_jours = "ce jour-là" if len(dates) == 1 else "ces jours-là"
     noms = [s.nom for s in fermees]
-    ouvrir = f"demander à {liste_fr(noms)} d'ouvrir {quand}" if noms else ""
+    ouvrir = f"demander à {liste_fr(noms)} d'ouvrir {ces_jours}" if noms else ""
     debut = f"{quand[0].upper()}{quand[1:]}, {places} place{'s' if places > 1 else ''} pour"
     if tous:
         cause = _fermees_fr(noms) if noms else "aucune autre structure du projet n'accueille"
@@ -622,7 +623,7 @@ def _obstacle_places(manque: tuple, dates: list[date]) -> Obstacle:
                 [
                     f"prévoir au plus {places} élèves" if places else "",
                     ouvrir,
-                    f"ajouter une structure ouverte {quand}",
+                    f"ajouter une structure ouverte {ces_jours}",
                 ]
             ),
             tuple(s.id for s in fermees),

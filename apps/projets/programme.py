@@ -177,9 +177,12 @@ def proposer(projet: Projet, n: int) -> Proposition:
     obstacles = v.obstacles(sites, projet.session.jours_ouvres, effectifs)
     if obstacles:
         raisons = tuple(o.texte for o in obstacles[:RAISONS_MAX])
-        return Proposition(0, 0, raisons, resume, hypothese.source)
-    groupes, lignes, raisons = _resoudre(projet, structures, effectifs)
-    if not lignes:
+    else:
+        groupes, lignes, raisons = _resoudre(projet, structures, effectifs)
+    if raisons:
+        # La grille reste ; le nombre saisi est retenu (étape 2, formulaire pré-rempli).
+        projet.eleves_prevus = n
+        projet.save(update_fields=["eleves_prevus", "modifie_le"])
         return Proposition(0, 0, raisons, resume, hypothese.source)
     with transaction.atomic():
         Groupe.objects.filter(projet=projet).delete()
