@@ -196,7 +196,8 @@ def construire_offre(
     domaine = domaine_principal(s.domaines for s in structures)
     domaines = sorted({d for s in structures for d in s.liste_domaines})
     porteur = projet.porteur
-    type_porteur = porteur.get_type_display() if porteur else ""
+    # « Collectivité (commune, communauté de communes…) » -> « collectivité »
+    type_porteur = porteur.get_type_display().split(" (")[0].lower() if porteur else ""
     horaires, pause = _horaires(structures)
     commune = projet.commune
     offre: dict[str, Any] = {
@@ -204,7 +205,7 @@ def construire_offre(
         "description": _description(projet, structures, domaines),
         "employer_name": porteur.nom if porteur else "",
         "employer_description": tronquer(
-            f"{porteur.nom} ({type_porteur.lower()}) porte ce stage collectif : il signe les "
+            f"{porteur.nom} ({type_porteur}) porte ce stage collectif : il signe les "
             "conventions avec les lycées et coordonne l'accueil des élèves par les structures "
             "partenaires.",
             LIMITE_DESCRIPTION_EMPLOYEUR,
