@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.db.models import Count
 from django.template import Context, Template
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -337,3 +338,28 @@ def test_rapport_du_plan_en_attente_et_des_resultats_en_place(coordination):
     assert len(csv_attente.content.decode().strip().splitlines()) == 1 + 3
     page_travail = coordination.get(reverse("planification:travail", args=[attente.pk]))
     assert page_travail.context["rapport"].source == rapports.ATTENTE
+
+
+def test_rapport_apres_les_programmes(coordination):
+    from apps.planification import taches
+    from apps.projets.models import Groupe
+    from tests.apps.planification.test_taches import session_planifiable
+
+    session, _ = session_planifiable()
+    taches.lancer(session, Travail.Type.AFFECTATION, {"politique": "stable"})
+    programmes = taches.lancer(session, Travail.Type.PROGRAMMES, {})
+    assert programmes.etat == Travail.Etat.TERMINE, programmes.message
+    page = coordination.get(reverse("planification:travail", args=[programmes.pk]))
+    rapport = page.context["rapport"]
+    groupes = dict(
+        Groupe.objects.filter(projet__session=session)
+        .values_list("projet__identifiant")
+        .annotate(n=Count("pk"))
+    )
+    assert groupes and {p.code: p.groupes for p in rapport.projets} == {
+        code: groupes.get(code, 0) for code in ("P1", "P2")
+    }
+    texte = page.content.decode()
+    assert "Projets planifiés : 2" in texte and "Chiffres clés" in texte
+    resultats = coordination.get(reverse("planification:resultats")).content.decode()
+    assert "Par projet" in resultats and "Remplissage" in resultats

@@ -59,6 +59,8 @@ def test_lancer_lire_filtrer_exporter(live_server, navigateur, settings):
     _session, lycee = petit_jeu()
     page = page_connectee(navigateur, live_server, UtilisateurFactory(coordinateur=True))
     page.goto(live_server.url + reverse("planification:travaux"))
+    pas_plus_large(page, "travaux")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Politique d'affectation").select_option("stable")
     page.get_by_role("button", name="Lancer").click()
     page.wait_for_selector("progress")
