@@ -363,3 +363,12 @@ def test_rapport_apres_les_programmes(coordination):
     assert "Projets planifiés : 2" in texte and "Chiffres clés" in texte
     resultats = coordination.get(reverse("planification:resultats")).content.decode()
     assert "Par projet" in resultats and "Remplissage" in resultats
+
+
+def test_liens_des_projets_ouvrent_une_page(coordination, monde):
+    """Un projet validé mais pas encore publié n'est pas sur la carte : le lien mène à la
+    page du projet de la coordination, jamais à un 404."""
+    page = coordination.get(reverse("planification:resultats"))
+    for projet in page.context["rapport"].projets:
+        assert f'href="{reverse("projets:detail", args=[projet.pk])}"' in page.content.decode()
+        assert coordination.get(reverse("projets:detail", args=[projet.pk])).status_code == 200
