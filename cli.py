@@ -20,6 +20,7 @@ COMMANDES = {
     "demo": "apps.planification.commandes.demo",
     "serve": "apps.ui.commandes.serve",
     "conventions": "apps.conventions.commandes.conventions",
+    "trajet": "moteur.commandes.trajet",
     "purger": "apps.donnees_personnelles.commandes.purger",
     "publier": "apps.promotion.commandes.publier",
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("planification/", include("apps.planification.urls")),
     path("conventions/", include("apps.conventions.urls")),
     path("donnees-personnelles/", include("apps.donnees_personnelles.urls")),
+    path("promotion/", include("apps.promotion.urls")),
     path("admin/", admin.site.urls),
 ]
 
