@@ -106,7 +106,14 @@ def lire(fichier: Path) -> Reseau | None:
                 valeurs[nom] = tableau.tolist()
     except (OSError, ValueError, KeyError, TypeError, EOFError, struct.error):
         return None
-    noms = {f.name for f in fields(Reseau)} - {"_grille", "jour", "nb_lignes", "nb_services"}
+    noms = (
+        {f.name for f in fields(Reseau)}
+        - {"_grille", "_ordre_arrivees", "jour"}
+        - {
+            "nb_lignes",
+            "nb_services",
+        }
+    )
     if set(valeurs) != noms:
         return None
     reseau = Reseau(date.fromisoformat(entete["jour"]), **valeurs)  # type: ignore[arg-type]

@@ -111,9 +111,11 @@ def balayer(
             bloc, heure_bloc = i, d
         c = course[i]
         entree = monte.get(c)
-        if entree is None and drapeaux[i] & MONTEE and ea[de[i]] <= d:
+        # Au rebalayage d'un bloc, une course peut avoir été prise à un tronçon SUIVANT
+        # (indice plus grand) : ses tronçons antérieurs ne sont pas parcourus.
+        if (entree is None or entree > i) and drapeaux[i] & MONTEE and ea[de[i]] <= d:
             entree = monte[c] = i
-        if entree is not None and drapeaux[i] & DESCENTE:
+        if entree is not None and entree <= i and drapeaux[i] & DESCENTE:
             a, v = arr[i], vers[i]
             if a < ea_veh[v]:
                 ea_veh[v], montee[v], descente[v] = a, entree, i
