@@ -23,9 +23,10 @@ from apps.projets.models import Projet
 from apps.structures.reconduction import StructuresReconduites, reconduire_structures
 
 # Ce qui décrit la saison passée d'un projet, pas le projet : sa session, son parcours de
-# validation et ses dates d'enregistrement.
+# validation, ses dates d'enregistrement (et son propre ancêtre, si le lien existe).
 CHAMPS_NON_COPIES = {
     "id",
+    "reconduit_de",
     "session",
     "statut",
     "etape",
