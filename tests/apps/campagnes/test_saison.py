@@ -13,6 +13,7 @@ from apps.campagnes.models import Session, SessionArchivee
 from apps.campagnes.saison import SaisonDejaOuverte, ouvrir_saison_suivante, proposition
 from apps.planification.models import Affectation, Voeu
 from apps.projets.models import Groupe, Projet
+from apps.projets.reconduction import reconduire_projets
 from apps.structures.models import AccueilSuivant, StructureAccueil
 from tests.apps.fabriques import (
     MOT_DE_PASSE,
@@ -278,3 +279,20 @@ def test_la_date_des_resultats_se_configure(coordination):
     assert coordination.post(url, donnees | {"date_publication": ""}).status_code == 302
     session.refresh_from_db()
     assert session.date_publication is None
+
+
+def test_reconduire_deux_fois_ne_double_rien(saison_2026):
+    ancienne, *_ = saison_2026
+    seule = StructureAccueilFactory(session=ancienne, identifiant="S-SEULE", nom="Sans projet")
+    nouvelle = SessionFactory(
+        nom="Stages 2027", date_debut=date(2027, 6, 14), date_fin=date(2027, 6, 25)
+    )
+    premier = reconduire_projets(ancienne, nouvelle)
+    assert len(premier.projets) == 2 and premier.liens_perdus == 1
+    # Une structure sans projet qui n'a pas dit non est reprise aussi (étape 2 des porteurs).
+    assert premier.structures.correspondance[seule.pk].nom == "Sans projet"
+    second = reconduire_projets(ancienne, nouvelle)
+    assert second.projets == []
+    assert Projet.objects.filter(session=nouvelle).count() == 2
+    assert StructureAccueil.objects.filter(session=nouvelle).count() == 3
+    assert second.phrases()[0].startswith("0 projet copié en brouillon")
