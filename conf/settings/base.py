@@ -146,7 +146,7 @@ AXES_RESET_ON_SUCCESS = False  # sinon un compte valide remettrait à zéro le c
 # Sessions : tout compte connecté a un rôle (coordination, porteur, structure,
 # établissement ; les signataires passent par un lien, sans session). Chaque requête repousse
 # l'échéance : la session expire après 2 h sans activité, côté serveur comme côté cookie.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_INACTIVITE_S", str(2 * 3600)))
+SESSION_COOKIE_AGE = entier_positif("SESSION_INACTIVITE_S", 2 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Mandataires inverses (nginx…) de confiance devant le site : leur nombre dit quelle entrée
