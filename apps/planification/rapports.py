@@ -24,6 +24,7 @@ from apps.planification.models import Affectation, Travail
 from apps.projets.models import Projet
 from moteur import modele as m
 from moteur import referentiel
+from moteur.affectation.resultat import ResultatAffectation
 
 ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'Imprimerie nationale
 ESPACE_INSECABLE = "\u00a0"
@@ -374,7 +375,7 @@ def rapport_du_travail(travail: Travail) -> Rapport | None:
 # --- Texte du calcul (stocké sur le travail) ------------------------------------------------
 
 
-def texte_affectation(resultat, borne: int | None = None) -> str:
+def texte_affectation(resultat: ResultatAffectation, borne: int | None = None) -> str:
     """Le rapport d'allocation du moteur (`moteur.affectation.texte_rapport`), aux formats
     français : mêmes indicateurs, sans aucune donnée personnelle."""
     i = resultat.indicateurs
