@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from moteur.distances import haversine_km
-from moteur.modele import Eleve, LignePlanning, Plan, Session
+from moteur.modele import Eleve, LignePlanning, Plan, Projet, Session
+from moteur.transport.acces import Acces, atteignables
+from moteur.transport.parametres import de_la_session, jour_de_calcul
 
 TOLERANCE_KM = 1e-9
 REGLE_COHERENCE = 0
@@ -407,10 +409,15 @@ def regle_5_age(session: Session, plan: Plan, index: IndexPlan | None = None) ->
     return violations
 
 
-def regle_6_distance(session: Session, plan: Plan) -> list[Violation]:
-    """Aucun élève placé à plus de `distance_max_km` de chez lui (ou de son lycée)."""
+def regle_6_distance(session: Session, plan: Plan, acces: Acces | None = None) -> list[Violation]:
+    """Aucun élève placé à plus de `distance_max_km` de chez lui (ou de son lycée) ; avec un
+    flux GTFS (`session.json` : gtfs, duree_max_min, arrivee), aussi : un trajet en
+    transport en commun ou à pied arrive au point de rendez-vous au plus tard à `arrivee`,
+    en au plus `duree_max_min` minutes (voir `moteur.transport.acces`). `acces` : des
+    durées déjà calculées (les paires qui y manquent sont calculées ici)."""
     maximum = session.parametres.distance_max_km
     violations = []
+    places: list[tuple[Eleve, Projet, str]] = []
     for a in plan.affectations.values():
         if a.projet_id is None:
             continue
@@ -418,6 +425,7 @@ def regle_6_distance(session: Session, plan: Plan) -> list[Violation]:
         projet = session.projets.get(a.projet_id)
         if eleve is None or projet is None:
             continue
+        places.append((eleve, projet, a.groupe))
         distance = haversine_km(eleve.point, projet.point)
         if distance > maximum + TOLERANCE_KM:
             violations.append(
@@ -430,6 +438,38 @@ def regle_6_distance(session: Session, plan: Plan) -> list[Violation]:
                     eleve.id,
                 )
             )
+    return violations + _regle_6_transport(session, places, acces)
+
+
+def _regle_6_transport(
+    session: Session, places: list[tuple[Eleve, Projet, str]], acces: Acces | None
+) -> list[Violation]:
+    transport = de_la_session(session)
+    if transport is None:
+        return []
+    manquantes = [
+        (e.id, p.id) for e, p, _ in places if acces is None or (e.id, p.id) not in acces.durees
+    ]
+    calcule = atteignables(session, manquantes) if manquantes else None
+    violations = []
+    jour = _jour(jour_de_calcul(session))
+    limite = f"au plus tard à {transport.arrivee:%H:%M}, en {transport.duree_max_min} min au plus"
+    for eleve, projet, groupe in places:
+        cle = (eleve.id, projet.id)
+        source = acces if acces is not None and cle in acces.durees else calcule
+        if source is not None and source.atteint(*cle):
+            continue
+        violations.append(
+            Violation(
+                6,
+                f"l'élève {eleve.id} (commune {eleve.commune_insee}) n'atteint pas le point de "
+                f"rendez-vous du projet {projet.id} en transport en commun ou à pied en "
+                f"arrivant {limite} (horaires du {jour})",
+                projet.id,
+                groupe,
+                eleve.id,
+            )
+        )
     return violations
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from moteur.erreurs import ErreurUtilisateur
 from moteur.format.lecture import FICHIER_PARAMETRES
 from moteur.format.schema import FICHIER_IDENTITES, schema
+from moteur.format.transport import copier_flux, transport_json
 from moteur.modele import (
     Eleve,
     Etablissement,
@@ -35,6 +36,7 @@ from moteur.modele import (
     Session,
     StructureAccueil,
 )
+from moteur.transport.parametres import de_la_session
 
 
 def texte_nombre(valeur: float) -> str:
@@ -196,6 +198,10 @@ def ecrire_session(session: Session, dossier: Path | str) -> None:
             "jours_feries": [j.isoformat() for j in p.jours_feries],
             "distance_max_km": p.distance_max_km,
         }
+        transport = de_la_session(session)
+        if transport is not None:
+            parametres |= transport_json(transport)
+            copier_flux(transport, tmp)
         (tmp / FICHIER_PARAMETRES).write_text(
             json.dumps(parametres, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 from moteur import referentiel
 from moteur.format.dossier import DossierSession
+from moteur.format.transport import lire_transport
 from moteur.format.validation import INVALIDE, Collecteur, citer
 from moteur.modele import (
     AGE_MIN_DEFAUT,
@@ -33,6 +34,7 @@ from moteur.modele import (
     StructureAccueil,
     TypeProjet,
 )
+from moteur.transport.parametres import avec_transport
 
 FICHIER_PARAMETRES = "session.json"
 JOURS_SEMAINE = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -94,7 +96,13 @@ def lire_parametres(source: DossierSession, collecteur: Collecteur) -> Parametre
     if not isinstance(brut, dict):
         collecteur.ajouter("le fichier doit contenir un objet JSON {…}", nom)
         return None
-    return _parametres(brut, collecteur)
+    parametres = _parametres(brut, collecteur)
+    if parametres is None:
+        return None
+    transport = lire_transport(
+        brut, source.dossier, parametres.jours_ouvres[0], collecteur, source.avertissements
+    )
+    return avec_transport(parametres, transport) if transport is not None else parametres
 
 
 def _date_iso(valeur: Any) -> date | None:

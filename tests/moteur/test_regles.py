@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date
+
+import pytest
 
 from moteur import regles
 from moteur.modele import Affectation, LignePlanning, Plan
@@ -219,3 +222,84 @@ def test_ne_au_plus_tard_coherent_avec_age_le():
                 naissance = seuil + timedelta(days=decalage)
                 eleve = Eleve("x", "0141555P", naissance, (), "14118", Point(0, 0))
                 assert (eleve.age_le(jour) >= age) == (naissance <= seuil)
+
+
+# --- Règle 6 avec un flux GTFS -------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _cache_transport(tmp_path, monkeypatch):
+    """Le cache des réseaux GTFS dans le dossier du test, jamais dans ~/.cache."""
+    monkeypatch.setenv("STAGES_CACHE_TRANSPORT", str(tmp_path / "cache-transport"))
+
+
+def _dossier_gtfs(fabrique_dossier, duree_max_min: int, loin: str = "E03"):
+    """Le dossier valide, le petit flux de tests/moteur/transport/flux.py et : P1 au point X
+    (15,4 km au nord de O), ses élèves à O sauf `loin` (13 km : aucun arrêt à 1 000 m) ;
+    P2 et ses élèves au même point (marche de 0 s). Le lundi 15 juin (premier jour ouvré),
+    l'express 3 circule : O 08:09:48 → A 08:15 → D 08:45 → X 08:51:56 ; arriver à 09:10
+    demande donc 09:10 − 08:09:48 = 60 min 12 s → 61 min."""
+    from tests.moteur.conftest import ELEVES_CSV, PROJETS_CSV
+    from tests.moteur.transport.flux import LON, ecrire_flux, lat
+
+    projets = PROJETS_CSV.replace("49.1829,-0.3707", f"{lat(15400)!r},{LON!r}").replace(
+        "50502,,,5,", "50502,49.116,-1.09,5,"
+    )
+    lignes = ELEVES_CSV.splitlines()
+    eleves = [lignes[0]]
+    for ligne in lignes[1:]:
+        champs = ligne.split(",")
+        if "P1" in champs[7] and champs[0] != "E08":
+            metres = 13000 if champs[0] == loin else 0
+            champs[5:7] = [repr(lat(metres)), repr(LON)]
+        else:
+            champs[5:7] = ["49.116", "-1.09"]
+        eleves.append(",".join(champs))
+    session = json.dumps(
+        {
+            "nom": "GTFS",
+            "date_debut": "2026-06-15",
+            "date_fin": "2026-06-26",
+            "distance_max_km": 25,
+            "gtfs": "reseau.zip",
+            "duree_max_min": duree_max_min,
+            "arrivee": "09:10",
+        }
+    )
+    dossier = fabrique_dossier(session=session, projets=projets, eleves="\n".join(eleves) + "\n")
+    ecrire_flux(dossier / "reseau.zip")
+    return dossier
+
+
+def test_regle_6_transport_trajet_trop_long_ou_impossible(fabrique_dossier, plan_valide):
+    from moteur.format import lire_session
+
+    session = lire_session(_dossier_gtfs(fabrique_dossier, 61))
+    violations = regles.regle_6_distance(session, plan_valide)
+    # E03, à 13 km de tout arrêt, ne peut pas venir ; les autres en 61 min : permis.
+    assert [(v.regle, v.eleve_id, v.projet_id) for v in violations] == [(6, "E03", "P1")]
+    assert "n'atteint pas le point de rendez-vous du projet P1" in violations[0].message
+    assert "au plus tard à 09:10, en 61 min au plus (horaires du lundi 2026-06-15)" in (
+        violations[0].message
+    )
+    # En 60 min : plus aucun élève de P1 (61 min le lundi) ; P2 reste à 0 min de marche.
+    session = lire_session(_dossier_gtfs(fabrique_dossier, 60))
+    fautifs = sorted(v.eleve_id for v in regles.regle_6_distance(session, plan_valide))
+    assert fautifs == ["E01", "E02", "E03", "E04", "E05", "E06"]
+    assert sorted(v.eleve_id for v in verifier(session, plan_valide)) == fautifs
+
+
+def test_regle_6_transport_utilise_les_durees_fournies(fabrique_dossier, plan_valide):
+    from moteur.format import lire_session
+    from moteur.transport.acces import atteignables
+
+    session = lire_session(_dossier_gtfs(fabrique_dossier, 61, loin=""))
+    acces = atteignables(session)
+    assert acces is not None
+    assert acces.durees[("E01", "P1")] == 61 and acces.durees[("E07", "P2")] == 0
+    assert acces.durees[("E08", "P1")] is None  # vœu 2 d'E08, à Saint-Lô : hors d'atteinte
+    # E02 et E05 (à O) voudraient aussi P2, à Saint-Lô : hors d'atteinte également.
+    assert acces.hors_d_atteinte() == [("E02", "P2"), ("E05", "P2"), ("E08", "P1")]
+    assert regles.regle_6_distance(session, plan_valide, acces) == []
+    acces.durees[("E02", "P1")] = None  # l'appelant fait foi pour les paires qu'il donne
+    assert [v.eleve_id for v in regles.regle_6_distance(session, plan_valide, acces)] == ["E02"]
