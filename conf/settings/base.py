@@ -228,3 +228,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Données personnelles (RGPD) : durée de conservation et textes de la notice ; vides, les
+# valeurs par défaut de apps/donnees_personnelles/reglages.py s'appliquent.
+RETENTION_MOIS = int(os.environ.get("RETENTION_MOIS") or 12)
+for _nom in (
+    "RGPD_RESPONSABLE",
+    "RGPD_ADRESSE",
+    "RGPD_CONTACT",
+    "RGPD_CONTACT_DPO",
+    "RGPD_HEBERGEUR",
+    "RGPD_BASE_LEGALE",
+):
+    if os.environ.get(_nom):
+        globals()[_nom] = os.environ[_nom]
+
+# Travaux de fond : abandon d'un calcul silencieux, battement du fil de vie (secondes).
+TRAVAUX_DELAI_SILENCE_S = int(os.environ.get("TRAVAUX_DELAI_SILENCE_S") or 600)
+TRAVAUX_BATTEMENT_S = int(os.environ.get("TRAVAUX_BATTEMENT_S") or 30)
+
+# Liens de signature des conventions : validité en jours.
+CONVENTIONS_JETON_JOURS = int(os.environ.get("CONVENTIONS_JETON_JOURS") or 30)
