@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from moteur.affectation import ResultatAffectation, affecter, borne_max_flot, texte_rapport
-from moteur.modele import Plan, Session
+from moteur.modele import Affectation, Plan, Session
 from moteur.rotation import CapaciteEffective, ResultatRotation, capacite_effective
 from moteur.rotation.capacite import composantes
 from moteur.rotation.cpsat import planifier_rotation
@@ -147,12 +147,15 @@ def rotation_avec_repli(
     return rotation
 
 
-def _projets_places(affectations) -> list[str]:
+def _projets_places(affectations: dict[str, Affectation]) -> list[str]:
     return sorted({a.projet_id for a in affectations.values() if a.projet_id})
 
 
 def _retirer_eleves_en_echec(
-    rotation: ResultatRotation, affectations, retires: dict[str, str], tous: bool = False
+    rotation: ResultatRotation,
+    affectations: dict[str, Affectation],
+    retires: dict[str, str],
+    tous: bool = False,
 ) -> set[str]:
     touches: set[str] = set()
     for pid, echec in rotation.echecs.items():

@@ -55,7 +55,8 @@ class Instance:
 
     @property
     def v_eligible(self) -> np.ndarray:
-        return self.v_portee & self.v_age
+        eligible: np.ndarray = self.v_portee & self.v_age
+        return eligible
 
     @property
     def nb_eleves(self) -> int:
@@ -110,7 +111,8 @@ def haversine_tableaux(
         np.sin((lat2 - lat1) / 2) ** 2
         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     )
-    return 2 * RAYON_TERRE_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    distances: np.ndarray = 2 * RAYON_TERRE_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return distances
 
 
 def construire_instance(session: Session, capacites: dict[str, int] | None = None) -> Instance:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
 from moteur.affectation.bareme import Bareme
 from moteur.affectation.eligibilite import Instance
@@ -235,7 +235,8 @@ def _hilbert(latitude: np.ndarray, longitude: np.ndarray, bits: int = 10) -> np.
     def grille(v: np.ndarray) -> np.ndarray:
         v = np.nan_to_num(np.asarray(v, dtype=float))
         etendue = float(v.max() - v.min()) or 1.0
-        return np.minimum(n - 1, ((v - v.min()) / etendue * n).astype(np.int64))
+        cases: np.ndarray = np.minimum(n - 1, ((v - v.min()) / etendue * n).astype(np.int64))
+        return cases
 
     x, y = grille(longitude), grille(latitude)
     d = np.zeros(len(x), dtype=np.int64)

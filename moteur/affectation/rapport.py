@@ -11,7 +11,7 @@ import bisect
 from collections import defaultdict
 
 import numpy as np
-from ortools.graph.python import max_flow
+from ortools.graph.python import max_flow  # type: ignore[import-untyped]
 
 from moteur.affectation.eligibilite import Instance
 from moteur.affectation.priorites import Priorites
@@ -99,7 +99,7 @@ def borne_max_flot(
     if suivant == 2 + len(cap):
         return 0
     flot.solve(0, 1)
-    return flot.optimal_flow()
+    return int(flot.optimal_flow())
 
 
 def paires_envie_justifiee(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from moteur.erreurs import ErreurUtilisateur
 
@@ -95,27 +97,28 @@ class _barre:
 
     def __init__(self, silencieux: bool) -> None:
         self.silencieux = silencieux
-        self.barre = None
+        self.barre: Any = None  # tqdm (sans annotations de types)
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[str, float], None]:
         if self.silencieux:
             return lambda _etape, _x: None
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
 
-        self.barre = tqdm(
+        barre = tqdm(
             total=100,
             file=sys.stderr,
             unit="%",
             leave=False,
             bar_format="{desc} {bar} {percentage:3.0f} %",
         )
+        self.barre = barre
 
         def signaler(etape: str, avancement: float) -> None:
-            self.barre.set_description_str(etape)
-            self.barre.update(max(0, round(100 * avancement) - self.barre.n))
+            barre.set_description_str(etape)
+            barre.update(max(0, round(100 * avancement) - barre.n))
 
         return signaler
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.barre is not None:
             self.barre.close()

@@ -203,8 +203,8 @@ def _capacite_gloutonne(session: Session, pid: str) -> int | None:
             for jour in possibles:
                 couverture[jour] += structure.accueil_max
     for structure in sorted(contraintes, key=lambda s: -s.accueil_max):
-        possibles = sorted(structure.jours_possibles(jours), key=lambda j: (couverture[j], j))
-        for jour in possibles[: _jours_max_effectif(structure, jours)]:
+        tries = sorted(structure.jours_possibles(jours), key=lambda j: (couverture[j], j))
+        for jour in tries[: _jours_max_effectif(structure, jours)]:
             couverture[jour] += structure.accueil_max
     glouton = min(couverture.values())
     pleine = min(_capacite_jour(structures, jours).values())

@@ -31,7 +31,13 @@ from moteur.rotation.explication import Raison, controles_directs, expliquer_con
 from moteur.rotation.glouton import echecs_glouton, planning_glouton
 from moteur.rotation.groupes import Groupe, decouper_groupes
 from moteur.rotation.mesures import score_planning
-from moteur.rotation.modele_cpsat import ModeleRotation, Poids, classes_symetriques, construire
+from moteur.rotation.modele_cpsat import (
+    CleHypothese,
+    ModeleRotation,
+    Poids,
+    classes_symetriques,
+    construire,
+)
 from moteur.rotation.solveur import TEMPS_MIN_S, GardeFou, Horloge, nouveau_solveur
 
 __all__ = [
@@ -171,7 +177,7 @@ def _resoudre_composante(
 
 
 def _affiner_groupes(
-    session: Session, projets: list[str], groupes: dict[str, list[Groupe]], essais: dict
+    session: Session, projets: list[str], groupes: dict[str, list[Groupe]], essais: dict[str, int]
 ) -> None:
     """Groupes plus petits pour les projets que le glouton ne sait pas planifier.
 
@@ -200,7 +206,7 @@ def _affiner_groupes(
 
 def _resoudre(
     ctx: _Contexte, projets: list[str], tous: list[Groupe], resultat: ResultatRotation
-) -> int:
+) -> cp_model.CpSolverStatus:
     """Résout la composante ; rend OPTIMAL/FEASIBLE (planning ajouté), INFEASIBLE ou UNKNOWN.
 
     La solution de départ (glouton, sinon faisable) sert d'indice ET de plancher : la
@@ -267,7 +273,9 @@ def _depart(ctx: _Contexte, groupes: list[Groupe]) -> list[LignePlanning] | None
     return resultat.planning
 
 
-def _indice(session: Session, m: ModeleRotation, lignes: list[LignePlanning]) -> list:
+def _indice(
+    session: Session, m: ModeleRotation, lignes: list[LignePlanning]
+) -> list[LignePlanning]:
     """Solution de départ (glouton ou faisable) : indice du solveur et plancher.
 
     Les rotations des groupes interchangeables sont permutées pour respecter l'ordre
@@ -323,7 +331,7 @@ def localiser(
     if statut != cp_model.INFEASIBLE:
         return None, SANS_SOLUTION
     noyau = solveur.sufficient_assumptions_for_infeasibility()
-    cles: list[tuple] = [m.hypotheses[i] for i in noyau if i in m.hypotheses]
+    cles: list[CleHypothese] = [m.hypotheses[i] for i in noyau if i in m.hypotheses]
     en_cause = [c[1] for c in cles if c[0] == "projet"] or projets
     coupable = en_cause[-1]
     if not cles:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from moteur.modele import Session, StructureAccueil
 from moteur.rotation.capacite import jour_fr, structures_du_projet
@@ -29,7 +30,9 @@ class Raison:
     granularite: bool = False
 
 
-def _ouvertes(structures: list[StructureAccueil], jours: tuple[date, ...], jour: date):
+def _ouvertes(
+    structures: list[StructureAccueil], jours: tuple[date, ...], jour: date
+) -> list[StructureAccueil]:
     return [s for s in structures if jour in s.jours_possibles(jours)]
 
 
@@ -187,7 +190,7 @@ def _controle_groupes(
     return []
 
 
-def decrire_hypothese(session: Session, cle: tuple) -> str:
+def decrire_hypothese(session: Session, cle: tuple[Any, ...]) -> str:
     """Texte d'une hypothèse du modèle : ("projet", p), ("jours_max", h), ("capacite", h, d)."""
     if cle[0] == "projet":
         return f"couvrir chaque jour les groupes du projet {cle[1]}"
@@ -200,7 +203,7 @@ def decrire_hypothese(session: Session, cle: tuple) -> str:
     )
 
 
-def expliquer_conflit(session: Session, cles: list[tuple]) -> str:
+def expliquer_conflit(session: Session, cles: list[tuple[Any, ...]]) -> str:
     """Phrase qui résume un ensemble d'hypothèses incompatibles, structure par structure."""
     projets = [c[1] for c in cles if c[0] == "projet"]
     debut = (

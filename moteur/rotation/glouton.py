@@ -63,7 +63,7 @@ def _choisir(
     vus = {d for h in parcours for d in h.domaines}
     visitees = {h.id for h in parcours}
 
-    def cle(h: StructureAccueil) -> tuple:
+    def cle(h: StructureAccueil) -> tuple[int, bool, float, str]:
         nouveaux = len(set(h.domaines) - vus)
         distance = haversine_km(veille.point, h.point) if veille else 0.0
         return (-nouveaux, h.id in visitees, distance, h.id)

@@ -23,7 +23,7 @@ class MesuresPlanning:
 
 
 def mesurer(session: Session, planning: list[LignePlanning]) -> MesuresPlanning:
-    parcours: dict[tuple[str, str], dict] = {}
+    parcours: dict[tuple[str, str], dict[date, str]] = {}
     for ligne in planning:
         parcours.setdefault((ligne.projet_id, ligne.groupe), {})[ligne.date] = ligne.structure_id
     consecutifs = jours_consecutifs(session.jours)
@@ -41,7 +41,7 @@ def mesurer(session: Session, planning: list[LignePlanning]) -> MesuresPlanning:
                     )
                 )
         changements.append(n)
-    utilises: dict[str, set] = {}
+    utilises: dict[str, set[date]] = {}
     for ligne in planning:
         utilises.setdefault(ligne.structure_id, set()).add(ligne.date)
     offerts = 0

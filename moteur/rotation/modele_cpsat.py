@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -25,6 +26,9 @@ from moteur.distances import haversine_km
 from moteur.modele import Session, StructureAccueil
 from moteur.rotation.capacite import structures_du_projet
 from moteur.rotation.groupes import Groupe
+
+# Clé d'une hypothèse : ("projet", pid), ("jours_max", hid), ("capacite", hid, jour).
+CleHypothese = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +51,8 @@ class ModeleRotation:
     modele: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     y: dict[tuple[int, str, date], cp_model.IntVar] = field(default_factory=dict)
     ouvert: dict[tuple[str, date], cp_model.IntVar] = field(default_factory=dict)
-    hypotheses: dict[int, tuple] = field(default_factory=dict)  # index littéral → clé
-    score: list = field(default_factory=list)
+    hypotheses: dict[int, CleHypothese] = field(default_factory=dict)  # index littéral → clé
+    score: list[cp_model.LinearExprT] = field(default_factory=list)
     # Domaines distincts découverts par chaque groupe (expression linéaire), par indice.
     diversite: dict[int, cp_model.LinearExprT] = field(default_factory=dict)
 
@@ -94,7 +98,7 @@ def construire(
     return m
 
 
-def _hypothese(m: ModeleRotation, cle: tuple) -> cp_model.IntVar:
+def _hypothese(m: ModeleRotation, cle: CleHypothese) -> cp_model.IntVar:
     lit = m.modele.new_bool_var(str(cle))
     m.hypotheses[lit.index] = cle
     m.modele.add_assumption(lit)
@@ -103,7 +107,7 @@ def _hypothese(m: ModeleRotation, cle: tuple) -> cp_model.IntVar:
 
 def _contraintes_structures(m: ModeleRotation, avec_hypotheses: bool) -> None:
     jours = m.session.jours
-    presents: dict[tuple[str, date], list] = {}
+    presents: dict[tuple[str, date], list[cp_model.LinearExprT]] = {}
     for (gi, hid, jour), var in m.y.items():
         presents.setdefault((hid, jour), []).append(m.groupes[gi].taille * var)
     vues: dict[str, StructureAccueil] = {}
@@ -156,7 +160,10 @@ def _objectif(m: ModeleRotation, poids: Poids, jours_porteur: tuple[date, ...]) 
 
 
 def _couverture(
-    m: ModeleRotation, gi: int, structures: list[StructureAccueil], visite: dict
+    m: ModeleRotation,
+    gi: int,
+    structures: list[StructureAccueil],
+    visite: dict[str, cp_model.IntVar],
 ) -> list[cp_model.IntVar]:
     """c[g, dom] ≤ Σ v[g, h] (h porte dom) ; Σ c ≤ borne de diversité du groupe."""
     md = m.modele
@@ -188,7 +195,7 @@ def borne_diversite(m: ModeleRotation, gi: int) -> int:
 
 def _flots(
     m: ModeleRotation, gi: int, structures: list[StructureAccueil], poids: Poids
-) -> dict[str, list]:
+) -> dict[str, list[cp_model.IntVar]]:
     """Passage du jour a au jour ouvré suivant b : f[h1, h2] = y[h1, a] ∧ y[h2, b].
 
     Formulation en flot (Σ_h2 f = y[h1, a], Σ_h1 f = y[h2, b]) : sa relaxation linéaire
@@ -199,7 +206,7 @@ def _flots(
     md = m.modele
     jours = m.session.jours
     consecutifs = set(jours_consecutifs(jours))
-    entrees: dict[str, list] = {h.id: [] for h in structures}
+    entrees: dict[str, list[cp_model.IntVar]] = {h.id: [] for h in structures}
     if jours:
         for h in structures:
             if (gi, h.id, jours[0]) in m.y:
@@ -254,7 +261,7 @@ def structure_porteur(session: Session, projet_id: str) -> str | None:
 
 def classes_symetriques(m: ModeleRotation) -> list[list[int]]:
     """Groupes interchangeables : même projet, même taille, mêmes interdits (≥ 2 membres)."""
-    classes: dict[tuple, list[int]] = {}
+    classes: dict[tuple[str, int, frozenset[tuple[str, date]]], list[int]] = {}
     for gi, g in enumerate(m.groupes):
         classes.setdefault((g.projet_id, g.taille, g.interdits), []).append(gi)
     return [membres for membres in classes.values() if len(membres) > 1]
@@ -268,7 +275,7 @@ def _symetries(m: ModeleRotation) -> None:
     premier = jours[0]
     for membres in classes_symetriques(m):
         rangs = {h.id: r for r, h in enumerate(m.structures(m.groupes[membres[0]]))}
-        expr = {gi: [] for gi in membres}
+        expr: dict[int, list[cp_model.LinearExprT]] = {gi: [] for gi in membres}
         for (g, hid, j), var in m.y.items():
             if g in expr and j == premier:
                 expr[g].append(rangs[hid] * var)

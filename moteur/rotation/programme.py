@@ -67,7 +67,7 @@ def remplir_programme(
     if not fictifs or not eleves:
         return None
     groupes = decouper_groupes(session, projet_id, eleves, len(fictifs))
-    rotations = {g.libelle: [] for g in fictifs}
+    rotations: dict[str, list[LignePlanning]] = {g.libelle: [] for g in fictifs}
     for ligne in programme.planning:
         if ligne.projet_id == projet_id:
             rotations[ligne.groupe].append(ligne)

@@ -29,7 +29,7 @@ from moteur.erreurs import ErreurUtilisateur
 
 TEMPS_MIN_S = 0.05  # plancher de temps (déterministe) par appel au solveur
 GARDE_MURALE = 30.0  # garde-fou : secondes d'horloge par unité de temps déterministe
-GARDE_MURALE_MIN_S = 10.0  # … plus ce plancher : le présolve d'un petit modèle en prend
+GARDE_MURALE_MIN_S = 60.0  # … plus ce plancher (marge pour une machine très chargée)
 
 
 class CalculInterrompu(ErreurUtilisateur):
