@@ -102,11 +102,16 @@ MATRICE: dict[str, Ligne] = {
     "structures:mes_structures": L(None, "get", C, 200, 403, R, 403, 405),
     "structures:fiche": L("structure", "get", C, 200, 403, (200, 404), 403),
     "structures:qui_vient": L("structure", "get", C, 200, 403, (200, 404), 403, 405),
+    "structures:accueil_suivant": L("structure", "post", C, 200, 403, (200, 404), 403, 405),
     # Référentiel et sessions
     "territoires:communes": L(None, "get", 200, 200, 200, 200, 200, 405),
     "campagnes:liste": L(None, "get", C, 200, 403, 403, 403, 405),
     "campagnes:ouvrir": L(None, "get", C, 200, 403, 403, 403),
     "campagnes:configurer": L("session", "get", C, 200, 403, 403, 403),
+    "campagnes:suivante": L("session", "get", C, 200, 403, 403, 403),
+    "campagnes:archiver": L("session", "get", C, 200, 403, 403, 403),
+    "promotion:tableau": L(None, "get", C, 200, 403, 403, 403, 405),
+    "promotion:publier": L(None, "post", C, R, 403, 403, 403, 405),
     # Établissements (H6 : apps/planification/vues_etablissements.py)
     "etablissements:index": L(None, "get", C, 200, 403, 403, 200),
     "etablissements:depot": L(None, "get", C, 200, 403, 403, 200),
