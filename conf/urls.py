@@ -14,6 +14,7 @@ urlpatterns = [
     path("conventions/", include("apps.conventions.urls")),
     path("donnees-personnelles/", include("apps.donnees_personnelles.urls")),
     path("promotion/", include("apps.promotion.urls")),
+    path("mobilite/", include("apps.mobilite.urls")),
     path("admin/", admin.site.urls),
 ]
 

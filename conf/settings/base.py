@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.journal",
     "apps.donnees_personnelles",
     "apps.promotion",
+    "apps.mobilite",
     "apps.ui",
 ]
 
