@@ -4,9 +4,12 @@
   poignée de requêtes (pas une par élève : 25 000 élèves se lisent en une seconde environ).
 - `enregistrer_session(donnees, ...)` : l'inverse, en UNE transaction (tout ou rien).
   Réimporter une session du même nom la met à jour : établissements mis à jour par UAI,
-  structures et projets mis à jour par identifiant (on garde leurs gestionnaires, leur
-  description, leur statut), ceux absents du dossier supprimés ; élèves, vœux, identités et
-  plan entièrement remplacés.
+  structures mises à jour par identifiant, projets retrouvés par leur code lisible puis par
+  leur identifiant (on garde leurs gestionnaires, leur description, leur statut, leur code),
+  ceux absents du dossier supprimés ; élèves, vœux, identités et plan entièrement remplacés.
+- Le format d'échange cite les projets par leur code (`Projet.code`, « 61-025 ») : l'export
+  passe `par_code=True` à `session_moteur` et `plan_moteur`. Les calculs internes gardent
+  l'identifiant (les plans en attente et les conventions s'y réfèrent).
 - `plan_moteur(session)` / `enregistrer_plan(session, plan, raisons)` : le plan
   (affectations, groupes, planning) dans les deux sens.
 
@@ -25,7 +28,7 @@ from django.utils import timezone
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.planification.models import Affectation, Voeu
-from apps.projets.models import Creneau, Groupe, Porteur, Projet
+from apps.projets.models import FORMAT_CODE, Creneau, Groupe, Porteur, Projet, normaliser_code
 from apps.structures.models import StructureAccueil
 from apps.territoires.models import Commune
 from moteur import modele as m
@@ -44,17 +47,20 @@ def session_moteur(
     *,
     statuts: Collection[str] | None = None,
     avec_identites: bool = False,
+    par_code: bool = False,
 ) -> m.Session:
     """La session de la base pour le moteur.
 
     `statuts` : ne garder que les projets de ces statuts (None = tous ceux qui ont un porteur
     et au moins une structure). Les vœux vers un projet écarté sont retirés, avec un
-    avertissement. Les identités ne sont lues que si `avec_identites`.
+    avertissement. Les identités ne sont lues que si `avec_identites`. `par_code` : les
+    projets (et les vœux qui les citent) sont désignés par leur code lisible, comme dans le
+    format d'échange, au lieu de leur identifiant.
     """
     donnees = m.Session(parametres=session.parametres())
     donnees.structures = _structures_moteur(session)
-    donnees.projets = _projets_moteur(session, statuts, donnees.avertissements)
-    donnees.eleves = _eleves_moteur(session, set(donnees.projets), donnees.avertissements)
+    donnees.projets = _projets_moteur(session, statuts, donnees.avertissements, par_code)
+    donnees.eleves = _eleves_moteur(session, set(donnees.projets), donnees.avertissements, par_code)
     donnees.etablissements = _etablissements_moteur(session)
     if avec_identites:
         donnees.identites = _identites_moteur(session)
@@ -86,8 +92,14 @@ def _structures_moteur(session: Session) -> dict[str, m.StructureAccueil]:
     return resultat
 
 
+def cle_projet(code: str, identifiant: str, par_code: bool) -> str:
+    """Comment le moteur désigne un projet : son code (format d'échange) ou son identifiant.
+    Un projet sans code (jamais après `attribuer_codes`) garde son identifiant."""
+    return (code or identifiant) if par_code else identifiant
+
+
 def _projets_moteur(
-    session: Session, statuts: Collection[str] | None, avertissements: list[str]
+    session: Session, statuts: Collection[str] | None, avertissements: list[str], par_code: bool
 ) -> dict[str, m.Projet]:
     projets = Projet.objects.filter(session=session).select_related("porteur")
     if statuts is not None:
@@ -101,15 +113,16 @@ def _projets_moteur(
     ):
         structures_par_projet.setdefault(projet_id, []).append(identifiant)
     resultat = {}
-    for p in projets.order_by("identifiant"):
+    for p in sorted(projets, key=lambda p: cle_projet(p.code, p.identifiant, par_code)):
+        cle = cle_projet(p.code, p.identifiant, par_code)
         structures = tuple(structures_par_projet.get(p.pk, ()))
         if p.porteur is None or not structures:
             avertissements.append(
-                f"projet {p.identifiant} écarté : il n'a pas encore de porteur ou de structure"
+                f"projet {cle} écarté : il n'a pas encore de porteur ou de structure"
             )
             continue
-        resultat[p.identifiant] = m.Projet(
-            id=p.identifiant,
+        resultat[cle] = m.Projet(
+            id=cle,
             nom=p.nom,
             type=m.TypeProjet(p.type),
             porteur=p.porteur.nom,
@@ -126,50 +139,38 @@ def _projets_moteur(
     return resultat
 
 
-def _voeux_par_eleve(session: Session) -> dict[int, list[str]]:
+def _voeux_par_eleve(session: Session, par_code: bool) -> dict[int, list[str]]:
     voeux: dict[int, list[str]] = {}
-    for eleve_id, projet in (
+    for eleve_id, code, identifiant in (
         Voeu.objects.filter(eleve__session=session)
         .order_by("eleve_id", "rang")
-        .values_list("eleve_id", "projet__identifiant")
+        .values_list("eleve_id", "projet__code", "projet__identifiant")
     ):
-        voeux.setdefault(eleve_id, []).append(projet)
+        voeux.setdefault(eleve_id, []).append(cle_projet(code, identifiant, par_code))
     return voeux
 
 
+# fmt: off
+COLONNES_ELEVE = (
+    "pk", "identifiant", "etablissement__uai", "date_naissance", "genre", "commune_id",
+    "commune__population", "latitude", "longitude", "domaines", "boursier",
+)
+CHAMPS_ELEVE_INSERES = [
+    "session", "identifiant", "etablissement", "date_naissance", "genre", "commune",
+    "latitude", "longitude", "domaines", "boursier", "ordre", "est_demo",
+]
+# fmt: on
+
+
 def _eleves_moteur(
-    session: Session, projets: set[str], avertissements: list[str]
+    session: Session, projets: set[str], avertissements: list[str], par_code: bool
 ) -> dict[str, m.Eleve]:
-    voeux = _voeux_par_eleve(session)
-    colonnes = (
-        "pk",
-        "identifiant",
-        "etablissement__uai",
-        "date_naissance",
-        "genre",
-        "commune_id",
-        "commune__population",
-        "latitude",
-        "longitude",
-        "domaines",
-        "boursier",
-    )
+    voeux = _voeux_par_eleve(session, par_code)
     resultat = {}
     retires = 0
-    lignes = Eleve.objects.filter(session=session).order_by("ordre", "pk").values_list(*colonnes)
-    for (
-        pk,
-        ident,
-        uai,
-        naissance,
-        genre,
-        commune,
-        population,
-        lat,
-        lon,
-        domaines,
-        boursier,
-    ) in lignes:
+    lignes = Eleve.objects.filter(session=session).order_by("ordre", "pk")
+    for ligne in lignes.values_list(*COLONNES_ELEVE):
+        pk, ident, uai, naissance, genre, commune, population, lat, lon, domaines, boursier = ligne
         tous = voeux.get(pk, [])
         gardes = tuple(p for p in tous if p in projets)
         retires += len(tous) - len(gardes)
@@ -291,7 +292,7 @@ def enregistrer_session(
             etablissements = _enregistrer_etablissements(donnees.etablissements)
             structures = _enregistrer_structures(session, donnees.structures, est_demo)
             projets = _enregistrer_projets(
-                session, donnees.projets, structures, est_demo, statut_projets
+                session, donnees.projets, structures, (est_demo, statut_projets), localiser
             )
             _enregistrer_eleves(session, donnees, etablissements, projets, est_demo)
     except ProtectedError as exc:
@@ -461,37 +462,24 @@ def _enregistrer_structures(
     return dict(StructureAccueil.objects.filter(session=session).values_list("identifiant", "pk"))
 
 
+# fmt: off
+MOTS_DU_TYPE = (
+    (("lycée", "lycee"), Porteur.Type.LYCEE),
+    (("communauté", "communaute", "agglo", "métropole", "metropole", "commune", "mairie",
+      "ville de", "intercom", "département", "departement", "région", "region"),
+     Porteur.Type.COLLECTIVITE),
+    (("club", "réseau", "reseau", "medef", "cci", "chambre"), Porteur.Type.CLUB),
+    (("association",), Porteur.Type.ASSOCIATION),
+    (("hôpital", "hopital", "centre hospitalier", "chu", "agence", "centre de gestion"),
+     Porteur.Type.PUBLIC),
+)
+# fmt: on
+
+
 def type_porteur(nom: str) -> str:
     """Devine le type d'un porteur d'après son nom (modifiable ensuite dans l'interface)."""
     bas = nom.lower()
-    regles = [
-        (("lycée", "lycee"), Porteur.Type.LYCEE),
-        (
-            (
-                "communauté",
-                "communaute",
-                "agglo",
-                "métropole",
-                "metropole",
-                "commune",
-                "mairie",
-                "ville de",
-                "intercom",
-                "département",
-                "departement",
-                "région",
-                "region",
-            ),
-            Porteur.Type.COLLECTIVITE,
-        ),
-        (("club", "réseau", "reseau", "medef", "cci", "chambre"), Porteur.Type.CLUB),
-        (("association",), Porteur.Type.ASSOCIATION),
-        (
-            ("hôpital", "hopital", "centre hospitalier", "chu", "agence", "centre de gestion"),
-            Porteur.Type.PUBLIC,
-        ),
-    ]
-    for mots, type_ in regles:
+    for mots, type_ in MOTS_DU_TYPE:
         if any(mot in bas for mot in mots):
             return type_
     return Porteur.Type.AUTRE
@@ -539,12 +527,13 @@ def _remplir_projet(obj: Projet, p: m.Projet, porteur: Porteur) -> Projet:
     return obj
 
 
-def _nouveau_projet(session: Session, ident: str, statut: str, est_demo: bool) -> Projet:
+def _nouveau_projet(session: Session, ident: str, code: str, statut: str, est_demo: bool) -> Projet:
     publie = statut in (Projet.Statut.VALIDE, Projet.Statut.PUBLIE)
     soumis = statut != Projet.Statut.BROUILLON
     return Projet(
         session=session,
         identifiant=ident,
+        code=code,
         statut=statut,
         est_demo=est_demo,
         etape=Projet.Etape.VALIDATION if soumis else Projet.Etape.PROGRAMME,
@@ -552,31 +541,71 @@ def _nouveau_projet(session: Session, ident: str, statut: str, est_demo: bool) -
     )
 
 
+def _apparier_projets(session: Session, ids: Iterable[str]) -> dict[str, Projet]:
+    """Les projets existants que désignent les `id` du fichier : d'abord par leur code
+    (espaces et casse ignorés), puis par leur identifiant ; un projet n'est apparié qu'une
+    fois."""
+    existants = list(Projet.objects.filter(session=session))
+    par_code = {p.code: p for p in existants if p.code}
+    par_identifiant = {p.identifiant: p for p in existants}
+    apparies: dict[str, Projet] = {}
+    pris: set[int] = set()
+    for index, cle in ((par_code, normaliser_code), (par_identifiant, str)):
+        for i in ids:
+            projet = index.get(cle(i))
+            if i not in apparies and projet is not None and projet.pk not in pris:
+                apparies[i] = projet
+                pris.add(projet.pk)
+    return apparies
+
+
+def _codes_des_nouveaux(nouveaux: Iterable[str], pris: set[str]) -> dict[str, str]:
+    """Un nouveau projet garde l'`id` du fichier pour code s'il en a la forme (« 61-025 ») et
+    qu'il est libre dans la session ; sinon "" (un code lui est attribué après création)."""
+    longueur = Projet._meta.get_field("code").max_length or 0
+    codes = {}
+    for i in nouveaux:
+        code = normaliser_code(i)
+        if FORMAT_CODE.match(code) and len(code) <= longueur and code not in pris:
+            codes[i] = code
+            pris.add(code)
+        else:
+            codes[i] = ""
+    return codes
+
+
 def _enregistrer_projets(
     session: Session,
     donnees: Mapping[str, m.Projet],
     structures: Mapping[str, int],
-    est_demo: bool,
-    statut: str,
+    options: tuple[bool, str],
+    localiser: Localisateur | None,
 ) -> dict[str, int]:
+    """Crée, met à jour ou supprime les projets ; renvoie `id` du fichier → pk."""
+    est_demo, statut = options
     porteurs = _porteurs(donnees, est_demo)
-    existants = {p.identifiant: p for p in Projet.objects.filter(session=session)}
-    absents = [obj.pk for i, obj in existants.items() if i not in donnees]
-    if absents:
-        Projet.objects.filter(pk__in=absents).delete()
+    apparies = _apparier_projets(session, list(donnees))
+    gardes = {p.pk for p in apparies.values()}
+    Projet.objects.filter(session=session).exclude(pk__in=gardes).delete()
+    _refuser_doublons(apparies, [i for i in donnees if i not in apparies], localiser)
+    codes = _codes_des_nouveaux(
+        [i for i in donnees if i not in apparies], {p.code for p in apparies.values()}
+    )
     nouveaux = [
-        _remplir_projet(_nouveau_projet(session, i, statut, est_demo), p, porteurs[p.porteur])
-        for i, p in donnees.items()
-        if i not in existants
+        _remplir_projet(_nouveau_projet(session, i, c, statut, est_demo), donnees[i], porteurs[p])
+        for i, c in codes.items()
+        for p in [donnees[i].porteur]
     ]
     modifies = [
-        _remplir_projet(existants[i], p, porteurs[p.porteur])
+        _remplir_projet(apparies[i], p, porteurs[p.porteur])
         for i, p in donnees.items()
-        if i in existants
+        if i in apparies
     ]
     Projet.objects.bulk_create(nouveaux, batch_size=LOT)
+    Projet.objects.attribuer_codes(session)  # bulk_create n'appelle pas save()
     Projet.objects.bulk_update(modifies, CHAMPS_PROJET, batch_size=LOT)
-    pks = dict(Projet.objects.filter(session=session).values_list("identifiant", "pk"))
+    par_identifiant = dict(Projet.objects.filter(session=session).values_list("identifiant", "pk"))
+    pks = {i: apparies[i].pk if i in apparies else par_identifiant[i] for i in donnees}
     lien = Projet.structures.through
     lien.objects.filter(projet__session=session).delete()
     lien.objects.bulk_create(
@@ -588,6 +617,25 @@ def _enregistrer_projets(
         batch_size=LOT,
     )
     return pks
+
+
+def _refuser_doublons(
+    apparies: Mapping[str, Projet], nouveaux: list[str], localiser: Localisateur | None
+) -> None:
+    """Un nouvel `id` qui est l'identifiant d'un projet déjà cité par son code."""
+    identifiants = {p.identifiant for p in apparies.values()}
+    if doublons := [i for i in nouveaux if i in identifiants]:
+        raise ErreurUtilisateur(
+            [
+                Probleme(
+                    f"le projet « {i} » est aussi cité par son code : une ligne par projet",
+                    "projets.csv",
+                    localiser("projets.csv", i) if localiser else None,
+                    "id",
+                )
+                for i in doublons
+            ]
+        )
 
 
 def inserer_en_masse(modele: type[Model], champs: list[str], lignes: Iterable[tuple]) -> None:
@@ -621,20 +669,7 @@ def _enregistrer_eleves(
     date_db = connection.ops.adapt_datefield_value
     inserer_en_masse(
         Eleve,
-        [
-            "session",
-            "identifiant",
-            "etablissement",
-            "date_naissance",
-            "genre",
-            "commune",
-            "latitude",
-            "longitude",
-            "domaines",
-            "boursier",
-            "ordre",
-            "est_demo",
-        ],
+        CHAMPS_ELEVE_INSERES,
         (
             (
                 session.pk,
@@ -681,25 +716,33 @@ def a_un_plan(session: Session) -> bool:
     return Affectation.objects.filter(eleve__session=session).exists()
 
 
-def plan_moteur(session: Session) -> m.Plan:
-    """Le plan enregistré (affectations et planning) ; vide s'il n'y en a pas."""
+def plan_moteur(session: Session, *, par_code: bool = False) -> m.Plan:
+    """Le plan enregistré (affectations et planning) ; vide s'il n'y en a pas. `par_code` :
+    les projets y sont cités par leur code lisible (format d'échange)."""
     plan = m.Plan()
-    for eleve, projet, rang, groupe in (
+    for eleve, code, ident, rang, groupe in (
         Affectation.objects.filter(eleve__session=session)
         .order_by("eleve__ordre", "eleve_id")
-        .values_list("eleve__identifiant", "projet__identifiant", "rang", "groupe__libelle")
-    ):
-        plan.affectations[eleve] = m.Affectation(eleve, projet, rang, groupe or "")
-    plan.planning = [
-        m.LignePlanning(projet, groupe, jour, structure)
-        for projet, groupe, jour, structure in (
-            Creneau.objects.filter(groupe__projet__session=session)
-            .order_by("groupe__projet__identifiant", "groupe__libelle", "date")
-            .values_list(
-                "groupe__projet__identifiant", "groupe__libelle", "date", "structure__identifiant"
-            )
+        .values_list(
+            "eleve__identifiant", "projet__code", "projet__identifiant", "rang", "groupe__libelle"
         )
-    ]
+    ):
+        projet = cle_projet(code, ident, par_code) if ident is not None else None
+        plan.affectations[eleve] = m.Affectation(eleve, projet, rang, groupe or "")
+    creneaux = Creneau.objects.filter(groupe__projet__session=session).values_list(
+        "groupe__projet__code",
+        "groupe__projet__identifiant",
+        "groupe__libelle",
+        "date",
+        "structure__identifiant",
+    )
+    plan.planning = sorted(
+        (
+            m.LignePlanning(cle_projet(code, ident, par_code), groupe, jour, structure)
+            for code, ident, groupe, jour, structure in creneaux
+        ),
+        key=lambda ligne: (ligne.projet_id, ligne.groupe, ligne.date),
+    )
     return plan
 
 

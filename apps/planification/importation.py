@@ -5,6 +5,12 @@ toute entrée invalide avec fichier, ligne et colonne), charge le référentiel 
 et des lycées s'il est vide, puis écrit tout en une transaction (`enregistrer_session`).
 `exporter_dossier(session, dossier)` écrit le dossier de la session (et le plan s'il y en
 a un) avec `moteur.format.ecrire_session` / `ecrire_plan`.
+
+Le format d'échange cite les projets par leur code lisible (`Projet.code`, « 61-025 ») :
+c'est l'`id` de projets.csv, et les vœux, affectations et planning le citent. À l'import,
+un projet existant est retrouvé par son code puis par son identifiant ; un nouveau projet
+garde l'`id` pour code s'il en a la forme et qu'il est libre, sinon en reçoit un. Un
+aller-retour export → import garde donc les codes.
 """
 
 from __future__ import annotations
@@ -233,13 +239,15 @@ def exporter_dossier(
     dossier = Path(dossier)
     if dossier.exists() and not dossier.is_dir():
         raise ErreurUtilisateur(f"{dossier} existe et n'est pas un dossier")
-    donnees = adaptateurs.session_moteur(session, statuts=statuts, avec_identites=avec_identites)
+    donnees = adaptateurs.session_moteur(
+        session, statuts=statuts, avec_identites=avec_identites, par_code=True
+    )
     try:
         dossier.mkdir(parents=True, exist_ok=True)
         fmt.ecrire_session(donnees, dossier)
         avec_plan = adaptateurs.a_un_plan(session)
         if avec_plan:
-            fmt.ecrire_plan(adaptateurs.plan_moteur(session), donnees, dossier)
+            fmt.ecrire_plan(adaptateurs.plan_moteur(session, par_code=True), donnees, dossier)
     except OSError as exc:
         raise ErreurUtilisateur(f"écriture impossible dans {dossier} : {exc.strerror}") from None
     return ResultatExport(donnees, avec_plan)

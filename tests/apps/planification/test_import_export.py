@@ -19,11 +19,12 @@ from apps.planification.models import Affectation, Voeu
 from apps.projets.models import Creneau, Groupe, Porteur, Projet
 from apps.structures.models import StructureAccueil
 from apps.territoires.models import Commune
+from moteur import modele as m
 from moteur.erreurs import ErreurUtilisateur
 from moteur.format import lire_plan, lire_session
 from moteur.modele import Point
 from tests.apps.conftest import COMMUNES_DOSSIER_MOTEUR, creer_communes
-from tests.moteur.conftest import ELEVES_CSV, ecrire_dossier, plan_correct
+from tests.moteur.conftest import ELEVES_CSV, PROJETS_CSV, ecrire_dossier, plan_correct
 
 pytestmark = pytest.mark.django_db
 
@@ -175,10 +176,32 @@ def test_commune_absente_de_la_base_refusee_avec_sa_ligne(tmp_path: Path) -> Non
     assert "50475" in probleme.message
 
 
+# Les codes que reçoivent P1 (Caen, 14) et P2 (Saint-Lô, 50), dans l'ordre du fichier.
+CODES = {"P1": "14-001", "P2": "50-002"}
+
+
+def en_codes(donnees: m.Session) -> m.Session:
+    """Le dossier d'origine tel que l'export le cite : chaque projet par son code."""
+    donnees.projets = {CODES[i]: replace(p, id=CODES[i]) for i, p in donnees.projets.items()}
+    donnees.eleves = {
+        i: replace(e, voeux=tuple(CODES[v] for v in e.voeux)) for i, e in donnees.eleves.items()
+    }
+    return donnees
+
+
+def plan_en_codes() -> m.Plan:
+    plan = plan_correct()
+    for a in plan.affectations.values():
+        a.projet_id = CODES[a.projet_id] if a.projet_id else None
+    plan.planning = [replace(ligne, projet_id=CODES[ligne.projet_id]) for ligne in plan.planning]
+    return plan
+
+
 def test_export_puis_import_redonne_les_memes_donnees(tmp_path: Path) -> None:
+    """Aller-retour complet ; lancé aussi sur PostgreSQL (DATABASE_URL)."""
     session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
     adaptateurs.enregistrer_plan(session, plan_correct(), {})
-    origine = lire_session(tmp_path / "source")
+    origine = en_codes(lire_session(tmp_path / "source"))
 
     exporter_dossier(session, tmp_path / "export", avec_identites=True)
     relue = lire_session(tmp_path / "export")
@@ -191,12 +214,16 @@ def test_export_puis_import_redonne_les_memes_donnees(tmp_path: Path) -> None:
     attendus = {i: replace(e, point=centres[e.commune_insee]) for i, e in origine.eleves.items()}
     assert relue.eleves == attendus
     plan = lire_plan(tmp_path / "export", relue)
-    assert plan.affectations == plan_correct().affectations
-    assert sorted(plan.planning, key=str) == sorted(plan_correct().planning, key=str)
+    assert plan.affectations == plan_en_codes().affectations
+    assert sorted(plan.planning, key=str) == sorted(plan_en_codes().planning, key=str)
 
     adaptateurs.supprimer_session(session)
     reimportee = importer_dossier(tmp_path / "export").session
-    assert adaptateurs.session_moteur(reimportee, avec_identites=True).eleves == relue.eleves
+    codes = dict(Projet.objects.filter(session=reimportee).values_list("identifiant", "code"))
+    assert codes == {"14-001": "14-001", "50-002": "50-002"}  # les codes ont survécu
+    relue_base = adaptateurs.session_moteur(reimportee, avec_identites=True, par_code=True)
+    assert relue_base.eleves == relue.eleves
+    assert relue_base.projets == relue.projets
 
 
 def test_export_sans_identites_par_defaut(tmp_path: Path) -> None:
@@ -257,3 +284,101 @@ def test_reimport_refuse_si_des_conventions_existent(tmp_path: Path) -> None:
         importer_dossier(ecrire_dossier(tmp_path / "b"))
 
     assert compter() == avant and Convention.objects.count() == 1
+
+
+# --- Les codes lisibles des projets dans le format d'échange -----------------------------------
+
+
+def test_import_donne_un_code_a_chaque_nouveau_projet(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "d")).session
+
+    codes = dict(Projet.objects.filter(session=session).values_list("identifiant", "code"))
+    assert codes == CODES  # « département-numéro », dans l'ordre du fichier
+
+
+def dossier_avec_ids(dossier: Path, p1: str, p2: str) -> Path:
+    """Le dossier de test où P1 et P2 s'appellent `p1` et `p2` (projets.csv et vœux)."""
+    projets = PROJETS_CSV.replace("\nP1,", f"\n{p1},").replace("\nP2,", f"\n{p2},")
+    eleves = ELEVES_CSV.replace("P1", "§").replace("P2", p2).replace("§", p1)
+    return ecrire_dossier(dossier, projets=projets, eleves=eleves)
+
+
+def test_un_id_en_forme_de_code_devient_le_code(tmp_path: Path) -> None:
+    session = importer_dossier(dossier_avec_ids(tmp_path / "d", "61-025", "2a-007")).session
+
+    codes = dict(Projet.objects.filter(session=session).values_list("identifiant", "code"))
+    assert codes == {"61-025": "61-025", "2a-007": "2A-007"}  # casse normalisée
+    eleve = Eleve.objects.get(identifiant="E05")
+    assert list(eleve.voeux.order_by("rang").values_list("projet__code", flat=True)) == [
+        "2A-007",
+        "61-025",
+    ]
+
+
+def test_un_code_deja_pris_dans_la_session_n_est_pas_repris(tmp_path: Path) -> None:
+    session = importer_dossier(dossier_avec_ids(tmp_path / "d", "14-001", "14 - 001")).session
+
+    codes = dict(Projet.objects.filter(session=session).values_list("identifiant", "code"))
+    # « 14 - 001 » se normalise en 14-001, déjà pris par la première ligne : code attribué.
+    assert codes == {"14-001": "14-001", "14 - 001": "50-002"}
+
+
+def test_reimport_retrouve_les_projets_par_leur_code(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
+    p1 = Projet.objects.get(session=session, identifiant="P1")
+    p1.description = "Écrite dans l'interface"
+    p1.save(update_fields=["description"])
+    exporter_dossier(session, tmp_path / "export")
+    projets = (tmp_path / "export" / "projets.csv").read_text(encoding="utf-8")
+    (tmp_path / "export" / "projets.csv").write_text(
+        projets.replace("Industrie et santé à Caen", "Industrie à Caen").replace(
+            "14-001", " 14-001"
+        ),
+        encoding="utf-8",
+    )
+
+    importer_dossier(tmp_path / "export")
+
+    assert Projet.objects.count() == 2
+    p1.refresh_from_db()  # même projet : description, identifiant et code gardés
+    assert (p1.nom, p1.code, p1.identifiant) == ("Industrie à Caen", "14-001", "P1")
+    assert p1.description == "Écrite dans l'interface"
+    e05 = Eleve.objects.get(identifiant="E05")
+    assert list(e05.voeux.order_by("rang").values_list("projet_id", flat=True)) == [
+        Projet.objects.get(code="50-002").pk,
+        p1.pk,
+    ]
+
+
+def test_un_projet_cite_par_son_code_et_son_identifiant_est_refuse(tmp_path: Path) -> None:
+    importer_dossier(ecrire_dossier(tmp_path / "a"))
+    avant = compter()
+    # 14-001 est le code de P1, et P1 reste cité : le même projet deux fois.
+    dossier = dossier_avec_ids(tmp_path / "b", "14-001", "P1")
+
+    with pytest.raises(ErreurUtilisateur) as erreur:
+        importer_dossier(dossier)
+
+    assert compter() == avant
+    (probleme,) = erreur.value.problemes
+    assert (probleme.fichier, probleme.ligne, probleme.colonne) == ("projets.csv", 3, "id")
+    assert "« P1 » est aussi cité par son code" in probleme.message
+
+
+def test_l_export_cite_les_projets_par_leur_code(tmp_path: Path) -> None:
+    session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
+    adaptateurs.enregistrer_plan(session, plan_correct(), {})
+
+    exporter_dossier(session, tmp_path / "export")
+
+    dossier = tmp_path / "export"
+    projets = (dossier / "projets.csv").read_text(encoding="utf-8").splitlines()
+    assert [ligne.split(",")[0] for ligne in projets[1:]] == ["14-001", "50-002"]
+    eleves = (dossier / "eleves.csv").read_text(encoding="utf-8")
+    assert "14-001|50-002" in eleves and "50-002|14-001" in eleves and "P1" not in eleves
+    affectations = (dossier / "affectations.csv").read_text(encoding="utf-8")
+    assert "E01,14-001,1,A" in affectations and "P1" not in affectations
+    planning = (dossier / "planning.csv").read_text(encoding="utf-8").splitlines()
+    assert {ligne.split(",")[0] for ligne in planning[1:]} == {"14-001", "50-002"}
+    # Les calculs internes continuent de citer l'identifiant (plans en attente, conventions).
+    assert set(adaptateurs.session_moteur(session).projets) == {"P1", "P2"}
