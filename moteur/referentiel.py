@@ -84,7 +84,7 @@ def point_wkb(hexa: str) -> Point | None:
 def point_interieur(hexa_contour: str) -> Point | None:
     if not hexa_contour or hexa_contour == NULL:
         return None
-    import shapely
+    import shapely  # type: ignore[import-untyped]
 
     geometrie = shapely.from_wkb(bytes.fromhex(hexa_contour))
     p = geometrie.representative_point()

@@ -536,7 +536,7 @@ def liste_fr(noms: Sequence[str]) -> str:
 
 def effectifs_fr(effectifs: dict[int, int]) -> str:
     """« 1 élève de 14 ans, 11 de 15 ans et 8 de 16 ans »."""
-    morceaux = []
+    morceaux: list[str] = []
     for age, k in sorted(effectifs.items()):
         eleves = "" if morceaux else (" élève" if k == 1 else " élèves")
         morceaux.append(f"{k}{eleves} de {age} ans")
@@ -566,9 +566,15 @@ def _eleves_jusqu_a(effectifs: dict[int, int], age: int) -> int:
     return sum(k for a, k in effectifs.items() if a <= age)
 
 
+# Un manque de places : (clé de regroupement, élèves, places, structures fermées) ; la clé
+# (âge, élèves, places, ids des fermées, pour tous) regroupe les jours identiques.
+CleManque = tuple[int, int, int, tuple[str, ...], bool]
+Manque = tuple[CleManque, int, int, tuple[SiteVigilance, ...]]
+
+
 def _manque_du_jour(
     sites: Sequence[SiteVigilance], jour: date, effectifs: dict[int, int], age: int, tous: bool
-) -> tuple | None:
+) -> Manque | None:
     """(clé, élèves, places, fermées) si les élèves de `age` ans au plus n'ont pas assez de
     places ce jour-là dans les structures qui les accueillent."""
     n = _eleves_jusqu_a(effectifs, age)
@@ -586,13 +592,13 @@ def _obstacles_par_jour(
     """Chaque jour, pour chaque âge (du plus jeune au plus âgé), les élèves de cet âge ou
     moins tiennent-ils dans les structures qui les accueillent ? Jours identiques regroupés."""
     plus_age = max(effectifs)
-    manques: dict[tuple, list] = {}
+    manques: dict[CleManque, tuple[Manque, list[date]]] = {}
     for jour in jours:
         # Le manque de places pour tous d'abord (le plus parlant), puis les plus jeunes.
         for age in [plus_age, *sorted(a for a in effectifs if a != plus_age)]:
             manque = _manque_du_jour(sites, jour, effectifs, age, age == plus_age)
             if manque is not None:
-                manques.setdefault(manque[0], [manque, []])[1].append(jour)
+                manques.setdefault(manque[0], (manque, []))[1].append(jour)
                 break
     return [_obstacle_places(m, dates) for m, dates in manques.values()]
 
@@ -608,7 +614,7 @@ def _fermees_fr(noms: Sequence[str]) -> str:
     return f"{liste_fr(noms)} {'est fermée' if len(noms) == 1 else 'sont fermées'}"
 
 
-def _obstacle_places(manque: tuple, dates: list[date]) -> Obstacle:
+def _obstacle_places(manque: Manque, dates: list[date]) -> Obstacle:
     (age, _, _, _, tous), n, places, fermees = manque
     quand = jours_fr(dates)
     ces_jours = "ce jour-là" if len(dates) == 1 else "ces jours-là"
