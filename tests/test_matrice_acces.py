@@ -112,6 +112,12 @@ MATRICE: dict[str, Ligne] = {
     "campagnes:archiver": L("session", "get", C, 200, 403, 403, 403),
     "promotion:tableau": L(None, "get", C, 200, 403, 403, 403, 405),
     "promotion:publier": L(None, "post", C, R, 403, 403, 403, 405),
+    # Mobilité (H13) : flux GTFS d'une session, coordination seulement ; envoi vide : 400
+    # (aucun fichier), 404 pour les réglages d'une session sans flux.
+    "mobilite:index": L(None, "get", C, R, 403, 403, 403, 405),
+    "mobilite:flux": L("session", "get", C, 200, 403, 403, 403, 405),
+    "mobilite:televerser": L("session", "post", C, 400, 403, 403, 403, 405),
+    "mobilite:reglages": L("session", "post", C, 404, 403, 403, 403, 405),
     # Établissements (H6 : apps/planification/vues_etablissements.py)
     "etablissements:index": L(None, "get", C, 200, 403, 403, 200),
     "etablissements:depot": L(None, "get", C, 200, 403, 403, 200),
