@@ -3,7 +3,9 @@ session (CSV ou XLSX), avec `identites.csv` en option.
 
 Le fichier est lu et validé par `moteur.format` (mêmes règles et mêmes messages que le
 dossier de session), puis confronté à la base : l'établissement doit être l'un de ceux du
-compte, chaque vœu un projet de la carte, chaque commune connue. Au moindre problème, rien
+compte, chaque vœu un projet validé de la session, cité par son code lisible (« 61-025 »,
+espaces et casse ignorés) ou, pour la compatibilité, par son ancien identifiant, chaque
+commune connue. Au moindre problème, rien
 n'est écrit ; sinon tout est écrit en une transaction. Un élève déjà déposé (même `id`) est
 mis à jour et ses vœux remplacés.
 
@@ -28,7 +30,7 @@ from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.etablissements.positions import MOTIF_MAX, position_domicile
 from apps.planification.models import Voeu
-from apps.projets.models import Projet
+from apps.projets.models import STATUTS_VALIDES, Projet, normaliser_code
 from apps.territoires.models import Commune
 from moteur.erreurs import ErreurUtilisateur, Probleme
 from moteur.format.schema import COLONNE_MOTIF_POSITION, schema, schema_eleves_plateforme
@@ -120,9 +122,18 @@ class _Depot:
         self.session = session
         self.etablissements = etablissements
         self.collecteur = Collecteur()
-        self.projets = dict(
-            Projet.objects.de_la_session(session).valides().values_list("identifiant", "pk")
+        projets = Projet.objects.de_la_session(session).values_list(
+            "pk", "code", "identifiant", "statut"
         )
+        self.par_code: dict[str, int] = {}
+        self.par_identifiant: dict[str, int] = {}
+        self.valides: set[int] = set()
+        for pk, code, identifiant, statut in projets:
+            if code:
+                self.par_code[code] = pk
+            self.par_identifiant[identifiant] = pk
+            if statut in STATUTS_VALIDES:
+                self.valides.add(pk)
         self.existants = {
             e.identifiant: e
             for e in Eleve.objects.de_la_session(session).only(
@@ -171,20 +182,9 @@ class _Depot:
                 "id",
             )
             ok = False
-        voeux = [p for p in v["voeux"].split("|") if p]
-        if len(set(voeux)) != len(voeux):
-            self.erreur("un même projet apparaît deux fois dans les vœux", fichier, numero, "voeux")
-            ok = False
-        for p in voeux:
-            if p not in self.projets:
-                self.erreur(
-                    f"le projet {p} n'est pas un projet validé de la session",
-                    fichier,
-                    numero,
-                    "voeux",
-                )
-                ok = False
-        v["voeux"] = voeux
+        voeux = self._voeux(v["voeux"], fichier, numero)
+        ok = ok and voeux is not None
+        v["voeux"] = voeux or []
         if (v["latitude"] is None) != (v["longitude"] is None):
             colonne = "longitude" if v["longitude"] is None else "latitude"
             self.erreur(
@@ -200,6 +200,33 @@ class _Depot:
             )
             ok = False
         return ok
+
+    def projet(self, cite: str) -> int | None:
+        """Le projet cité : par son code (espaces et casse ignorés), sinon par son ancien
+        identifiant ; None s'il n'existe pas dans la session."""
+        pk = self.par_code.get(normaliser_code(cite))
+        return pk if pk is not None else self.par_identifiant.get(cite)
+
+    def _voeux(self, cellule: str, fichier: str, numero: int) -> list[int] | None:
+        """Les projets (pk) des vœux, dans l'ordre ; None après avoir noté chaque problème."""
+        pks: list[int] = []
+        ok = True
+        for cite in (p.strip() for p in cellule.split("|")):
+            if not cite:
+                continue
+            pk = self.projet(cite)
+            if pk is None:
+                message = f"code de projet « {cite} » inconnu dans la session"
+            elif pk not in self.valides:
+                message = f"le projet « {cite} » n'est pas encore validé : il ne reçoit pas de vœux"
+            elif pk in pks:
+                message = f"le projet « {cite} » apparaît deux fois dans les vœux"
+            else:
+                pks.append(pk)
+                continue
+            self.erreur(message, fichier, numero, "voeux")
+            ok = False
+        return pks if ok else None
 
     def lire_identites(self, table: Table, ids: set[str]) -> list[dict[str, Any]]:
         sch = schema("identites")
@@ -305,9 +332,9 @@ def _ecrire(depot: _Depot, lignes: list[dict], identites: list[dict]) -> Resulta
     )
     Voeu.objects.filter(eleve_id__in=[pks[e.identifiant] for e in eleves]).delete()
     voeux = [
-        Voeu(eleve_id=pks[v["id"]], projet_id=depot.projets[p], rang=rang)
+        Voeu(eleve_id=pks[v["id"]], projet_id=projet, rang=rang)
         for v in lignes
-        for rang, p in enumerate(v["voeux"], start=1)
+        for rang, projet in enumerate(v["voeux"], start=1)
     ]
     Voeu.objects.bulk_create(voeux, batch_size=1000)
     IdentiteEleve.objects.filter(eleve_id__in=[pks[i["eleve_id"]] for i in identites]).delete()

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from apps.etablissements.models import Eleve
+from apps.etablissements.models import Eleve, Etablissement
 from apps.planification.depot_eleves import trop_volumineux
-from apps.projets.models import Projet
+from apps.projets.models import Projet, normaliser_code
 from apps.territoires.models import Commune
 from moteur.modele import DOMAINES_ROME
 
@@ -16,7 +16,8 @@ class DepotForm(forms.Form):
     eleves = forms.FileField(
         label="Fichier des élèves (eleves.csv ou classeur .xlsx)",
         help_text="Colonnes : id, uai, date_naissance, genre, commune_insee, latitude, "
-        "longitude, voeux (P12|P03), domaines, boursier. Séparateur « , » ou « ; ».",
+        "longitude, voeux (codes des projets par ordre de préférence : 61-025|14-003), "
+        "domaines, boursier. Séparateur « , » ou « ; ».",
     )
     identites = forms.FileField(
         label="Identités (identites.csv, facultatif)",
@@ -35,6 +36,32 @@ class DepotForm(forms.Form):
 
     def clean_identites(self) -> UploadedFile | None:
         return self._borner("identites")
+
+
+class ChampProjet(forms.ModelChoiceField):
+    """Un vœu : un projet de la liste (la valeur envoyée est son code), ou cité par son code
+    (espaces et casse ignorés) ou, pour la compatibilité, par son ancien identifiant."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(to_field_name="code", **kwargs)
+
+    def label_from_instance(self, obj: Projet) -> str:
+        return obj.titre
+
+    def to_python(self, value: object) -> Projet | None:
+        if value in self.empty_values:
+            return None
+        cite = str(value).strip()
+        projet = (
+            self.queryset.filter(code=normaliser_code(cite)).first()
+            or self.queryset.filter(identifiant=cite).first()
+        )
+        if projet is None:
+            raise forms.ValidationError(
+                f"code de projet « {cite} » inconnu parmi les projets validés de la session",
+                code="invalid_choice",
+            )
+        return projet
 
 
 class EleveForm(forms.Form):
@@ -67,7 +94,7 @@ class EleveForm(forms.Form):
         self.session = session
         self.etablissement = etablissement
         for rang in range(1, NOMBRE_VOEUX + 1):
-            self.fields[f"voeu{rang}"] = forms.ModelChoiceField(
+            self.fields[f"voeu{rang}"] = ChampProjet(
                 label=f"Vœu n° {rang}",
                 queryset=projets,
                 required=rang == 1,
@@ -97,5 +124,46 @@ class EleveForm(forms.Form):
         donnees = super().clean()
         voeux = self.voeux()
         if len({p.pk for p in voeux}) != len(voeux):
-            raise forms.ValidationError("Un même projet est choisi deux fois.")
+            raise forms.ValidationError("Un même projet est choisi deux fois dans les vœux.")
         return donnees
+
+
+class ReglagesForm(forms.ModelForm):
+    """Les réglages de l'établissement : le chef d'établissement, qui signe les conventions
+    de ses élèves, et le courriel où il reçoit ses liens de signature."""
+
+    class Meta:
+        model = Etablissement
+        fields = ["chef_etablissement", "email"]
+        labels = {
+            "chef_etablissement": "Nom du chef d'établissement (signataire des conventions)",
+            "email": "Courriel du chef d'établissement",
+        }
+        help_texts = {
+            "chef_etablissement": "Tel qu'il figure sur les conventions, p. ex. « Mme Claire "
+            "Martin, proviseure ».",
+            "email": "Les liens de signature et les relances des conventions y sont envoyés.",
+        }
+        widgets = {
+            "chef_etablissement": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for champ in self.fields.values():
+            champ.required = True
+        self.fields["chef_etablissement"].error_messages["required"] = (
+            "Indiquez le nom du chef d'établissement, qui signe les conventions."
+        )
+        self.fields["email"].error_messages.update(
+            required="Indiquez le courriel où le chef d'établissement reçoit ses liens de "
+            "signature.",
+            invalid="Saisissez une adresse de courriel valide, p. ex. ce.0141555p@ac-normandie.fr.",
+        )
+
+    def clean_chef_etablissement(self) -> str:
+        nom = " ".join(self.cleaned_data["chef_etablissement"].split())
+        if len(nom) < 2 or not any(c.isalpha() for c in nom):
+            raise forms.ValidationError("Indiquez un nom (au moins deux lettres).")
+        return nom

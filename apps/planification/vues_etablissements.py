@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
@@ -21,11 +20,12 @@ from django.views.decorators.http import require_http_methods
 from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
+from apps.conventions.signatures import a_signer_par
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.etablissements.positions import position_domicile
 from apps.journal.services import Action, journaliser
 from apps.planification.depot_eleves import STATUTS_DEPOT, deposer
-from apps.planification.forms_etablissements import DepotForm, EleveForm
+from apps.planification.forms_etablissements import DepotForm, EleveForm, ReglagesForm
 from apps.planification.models import Voeu
 from apps.projets.models import Creneau, Projet
 from moteur.erreurs import ErreurUtilisateur
@@ -71,6 +71,9 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     if request.user.est_coordinateur:
         etablissements = etablissements.filter(nb_eleves__gt=0)
+    # Le chef d'établissement signe depuis son espace ; la coordination n'est partie d'aucune
+    # convention (elle suit les signatures depuis ses propres pages).
+    signataire = not request.user.est_coordinateur
     return render(
         request,
         "etablissements/index.html",
@@ -78,6 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "session": session,
             "etablissements": etablissements,
             "depot_ouvert": session is not None and session.statut in STATUTS_DEPOT,
+            "signataire": signataire,
+            "a_signer": a_signer_par(request.user).count() if signataire else 0,
         },
     )
 
@@ -133,13 +138,9 @@ def _programmes(eleves: list[Eleve]) -> dict[int, list[Creneau]]:
 
 
 def date_des_resultats(session: Session) -> date:
-    """La date annoncée de publication (`DATE_PUBLICATION_RESULTATS`, AAAA-MM-JJ) ; à défaut,
-    le premier jour de la session, avant lequel la coordination publie."""
-    valeur = getattr(settings, "DATE_PUBLICATION_RESULTATS", "")
-    try:
-        return date.fromisoformat(str(valeur)) if valeur else session.date_debut
-    except ValueError:
-        return session.date_debut
+    """La date des résultats annoncée par la coordination (`Session.date_publication`) ; à
+    défaut, le premier jour de la session, avant lequel elle publie."""
+    return session.date_publication or session.date_debut
 
 
 def _ligne(eleve: Eleve, visibles: bool, programmes: dict[int, list[Creneau]]) -> dict:
@@ -161,7 +162,7 @@ def detail(request: HttpRequest, uai: str) -> HttpResponse:
     etablissement = _etablissement_accessible(request, uai)
     voeux = (
         Voeu.objects.select_related("projet")
-        .only("eleve_id", "rang", "projet__nom", "projet__identifiant")
+        .only("eleve_id", "rang", "projet__nom", "projet__code")
         .order_by("rang")
     )
     eleves = list(
@@ -198,6 +199,7 @@ def detail(request: HttpRequest, uai: str) -> HttpResponse:
             "resultats_visibles": visibles,
             "date_resultats": date_des_resultats(session),
             "depot_ouvert": session.statut in STATUTS_DEPOT,
+            "signataire": not request.user.est_coordinateur,
         },
     )
 
@@ -250,7 +252,7 @@ def nouvel_eleve(request: HttpRequest, uai: str) -> HttpResponse:
     if session.statut not in STATUTS_DEPOT:
         messages.error(request, "La saisie des vœux est close pour cette session.")
         return redirect("etablissements:detail", uai=etablissement.uai)
-    projets = Projet.objects.de_la_session(session).valides().order_by("nom")
+    projets = Projet.objects.de_la_session(session).valides().order_by("code", "nom")
     formulaire = EleveForm(
         request.POST or None, projets=projets, session=session, etablissement=etablissement
     )
@@ -338,4 +340,22 @@ def emploi_du_temps(request: HttpRequest, uai: str, pk: int) -> HttpResponse:
             "resultats_visibles": _resultats_visibles(request, session),
             "date_resultats": date_des_resultats(session),
         },
+    )
+
+
+@etablissement_requis
+@require_http_methods(["GET", "POST"])
+def reglages(request: HttpRequest, uai: str) -> HttpResponse:
+    """Le chef d'établissement (signataire des conventions) et son courriel : demandés ici,
+    vérifiés avant que les conventions soient établies. 404 pour l'établissement d'un autre."""
+    etablissement = _etablissement_accessible(request, uai)
+    formulaire = ReglagesForm(request.POST or None, instance=etablissement)
+    if request.method == "POST" and formulaire.is_valid():
+        formulaire.save()
+        messages.success(request, "Réglages enregistrés : le chef d'établissement signera ici.")
+        return redirect("etablissements:detail", uai=etablissement.uai)
+    return render(
+        request,
+        "etablissements/reglages.html",
+        {"etablissement": etablissement, "formulaire": formulaire},
     )

@@ -219,8 +219,9 @@ def test_saisie_d_un_eleve_par_formulaire(connecte, session, lycee, projets):
             "domaines": ["H", "J"],
             "nom": "Martin",
             "prenom": "Léo",
-            "voeu1": projets[2].pk,
-            "voeu2": projets[0].pk,
+            "voeu1": projets[2].code,  # la liste envoie le code du projet
+            "voeu2": f" {projets[0].code.lower()} ",  # espaces et casse ignorés
+            "voeu3": "P02",  # l'ancien identifiant, pour la compatibilité
         },
     )
     assert reponse.status_code == 302
@@ -229,6 +230,7 @@ def test_saisie_d_un_eleve_par_formulaire(connecte, session, lycee, projets):
     assert list(eleve.voeux.order_by("rang").values_list("projet_id", flat=True)) == [
         projets[2].pk,
         projets[0].pk,
+        projets[1].pk,
     ]
     assert eleve.identite.prenom == "Léo"
 
@@ -242,11 +244,12 @@ def test_saisie_refuse_un_voeu_en_double(connecte, session, lycee, projets):
             "date_naissance": "2010-02-02",
             "nom": "M",
             "prenom": "L",
-            "voeu1": projets[0].pk,
-            "voeu2": projets[0].pk,
+            "voeu1": projets[0].code,
+            "voeu2": projets[0].identifiant,  # le même projet, par son ancien identifiant
         },
     )
     assert reponse.status_code == 200
+    assert "Un même projet est choisi deux fois" in reponse.content.decode()
     assert Eleve.objects.count() == 0
 
 

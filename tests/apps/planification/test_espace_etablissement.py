@@ -90,9 +90,9 @@ def test_apres_publication_chaque_eleve_et_les_chiffres(client):
 
 
 @pytest.mark.django_db
-def test_avant_publication_resultats_le(client, settings):
+def test_avant_publication_resultats_le(client):
     monde = monde_publiable(Session.Statut.AFFECTATION)
-    settings.DATE_PUBLICATION_RESULTATS = "2026-05-20"
+    Session.objects.filter(pk=monde["session"].pk).update(date_publication=date(2026, 5, 20))
     texte = (
         _connecte(client, monde["compte"])
         .get(reverse("etablissements:detail", args=[UAI]))
