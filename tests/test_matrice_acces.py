@@ -122,6 +122,7 @@ MATRICE: dict[str, Ligne] = {
     "etablissements:index": L(None, "get", C, 200, 403, 403, 200),
     "etablissements:depot": L(None, "get", C, 200, 403, 403, 200),
     "etablissements:detail": L("uai", "get", C, 200, 403, 403, (200, 404)),
+    "etablissements:reglages": L("uai", "get", C, 200, 403, 403, (200, 404)),
     # (résultats publiés : plus d'ajout d'élève, retour à la liste de l'établissement)
     "etablissements:nouvel_eleve": L("uai", "get", C, R, 403, 403, (R, 404)),
     "etablissements:emploi_du_temps": L("eleve", "get", C, 200, 403, 403, (200, 404)),
