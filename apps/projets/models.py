@@ -232,6 +232,15 @@ class Projet(models.Model):
         related_name="projets_geres",
         help_text="Comptes qui construisent le projet (avant même que le porteur soit choisi).",
     )
+    reconduit_de = models.ForeignKey(
+        "self",
+        verbose_name="repris du projet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconductions",
+        help_text="Le projet de la saison précédente dont celui-ci est la copie (reconduction).",
+    )
     est_demo = models.BooleanField("donnée de démonstration", default=False)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
@@ -294,8 +303,15 @@ class Projet(models.Model):
         """« 61-027 · Nom du projet » : ce que lit un utilisateur."""
         return f"{self.code} · {self.nom}" if self.code else self.nom
 
-    # Transitions d'état : la seule façon de changer le statut.
+    @property
+    def a_relire(self) -> bool:
+        """Repris d'une saison précédente et pas encore soumis : le porteur le relit."""
+        return self.reconduit_de_id is not None and self.statut == self.Statut.BROUILLON
+
+    # Transitions d'état : la seule façon de changer le statut ; aucune dans une session
+    # archivée (`SessionArchivee`, 403).
     def soumettre(self) -> None:
+        self.session.verifier_modifiable()
         if self.statut not in (self.Statut.BROUILLON, self.Statut.RENVOYE):
             raise TransitionInterdite("Seul un brouillon ou un projet renvoyé peut être soumis.")
         self.statut = self.Statut.SOUMIS
@@ -303,6 +319,7 @@ class Projet(models.Model):
         self.save(update_fields=["statut", "etape", "modifie_le"])
 
     def renvoyer(self, motif: str) -> None:
+        self.session.verifier_modifiable()
         if self.statut != self.Statut.SOUMIS:
             raise TransitionInterdite("Seul un projet soumis peut être renvoyé au porteur.")
         if not motif.strip():
@@ -312,6 +329,7 @@ class Projet(models.Model):
         self.save(update_fields=["statut", "motif_renvoi", "modifie_le"])
 
     def valider(self, par) -> None:
+        self.session.verifier_modifiable()
         if self.statut != self.Statut.SOUMIS:
             raise TransitionInterdite("Seul un projet soumis peut être validé.")
         if self.porteur_id is None:
@@ -322,6 +340,7 @@ class Projet(models.Model):
         self.save(update_fields=["statut", "valide_le", "valide_par", "modifie_le"])
 
     def publier(self) -> None:
+        self.session.verifier_modifiable()
         if self.statut != self.Statut.VALIDE:
             raise TransitionInterdite("Seul un projet validé peut être publié sur la carte.")
         self.statut = self.Statut.PUBLIE

@@ -1,6 +1,9 @@
 """Reconduire les projets d'une saison dans la suivante : des brouillons que leurs porteurs
 relisent et soumettent de nouveau à la validation.
 
+Chaque copie garde le lien `reconduit_de` vers le projet copié : les pages du porteur disent
+« repris de la saison 2026 : à relire puis soumettre ».
+
 Ce qui passe : chaque projet (nom, type, zone, rendez-vous, places, code lisible, porteur
 de la convention, options du programme), ses gestionnaires, et ses liens vers les structures
 d'accueil reprises (apps/structures/reconduction.py : pas celles qui ont répondu « non »).
@@ -23,7 +26,8 @@ from apps.projets.models import Projet
 from apps.structures.reconduction import StructuresReconduites, reconduire_structures
 
 # Ce qui décrit la saison passée d'un projet, pas le projet : sa session, son parcours de
-# validation, ses dates d'enregistrement (et son propre ancêtre, si le lien existe).
+# validation, ses dates d'enregistrement et son propre ancêtre : la copie pointe vers le
+# projet copié (`reconduit_de`), pas vers l'ancêtre de celui-ci.
 CHAMPS_NON_COPIES = {
     "id",
     "reconduit_de",
@@ -71,6 +75,7 @@ def _copie(projet: Projet, nouvelle: Session) -> Projet:
     copie = Projet(
         **valeurs,
         session=nouvelle,
+        reconduit_de=projet,
         statut=Projet.Statut.BROUILLON,
         # Le programme (groupes, créneaux) est à refaire : le porteur reprend au plus à
         # l'étape 4 et revoit les précédentes à son gré.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
@@ -60,23 +61,62 @@ def _avancer(projet: Projet, etape: int) -> None:
 
 
 def _lecture_seule(request: HttpRequest, projet: Projet) -> HttpResponse | None:
-    """Un projet soumis ou validé s'affiche sur sa fiche, pas dans le parcours."""
+    """Un projet soumis ou validé s'affiche sur sa fiche, pas dans le parcours. Une écriture
+    sur un projet d'une session archivée est refusée (403 `SessionArchivee`)."""
+    if request.method == "POST":
+        projet.session.verifier_modifiable()
     if peut_modifier(request.user, projet):
         return None
-    messages.info(request, "Ce projet est en cours de validation : il n'est plus modifiable.")
+    if projet.session.est_archivee:
+        messages.info(
+            request,
+            f"La session « {projet.session.nom} » est archivée : ce projet se consulte seulement.",
+        )
+    else:
+        messages.info(request, "Ce projet est en cours de validation : il n'est plus modifiable.")
     return redirect("projets:detail", pk=projet.pk)
 
 
 # --- Liste -----------------------------------------------------------------------------
 
 
-def projets_de_la_liste(request: HttpRequest) -> QuerySet[Projet]:
+TOUTES_SESSIONS = "toutes"
+
+
+@dataclass(frozen=True, slots=True)
+class ChoixSession:
+    """Le filtre de session de la liste : par défaut la session en cours (si le compte y a
+    des projets, sinon toutes), une autre, ou toutes ; la session de chaque projet est
+    toujours affichée à côté de son nom (le projet 2026 et son brouillon 2027 se distinguent).
+    """
+
+    sessions: list[Session]
+    choisie: Session | None  # None : toutes les sessions
+    valeur: str
+
+    @classmethod
+    def depuis(cls, request: HttpRequest) -> ChoixSession:
+        visibles = Projet.objects.visibles_par(request.user)
+        sessions = list(Session.objects.filter(projets__in=visibles).distinct())
+        demandee = request.GET.get("session", "")
+        if demandee == TOUTES_SESSIONS:
+            return cls(sessions, None, TOUTES_SESSIONS)
+        par_pk = {str(s.pk): s for s in sessions}
+        choisie = par_pk.get(demandee) or next((s for s in sessions if s.est_active), None)
+        if choisie is None:
+            return cls(sessions, None, TOUTES_SESSIONS)
+        return cls(sessions, choisie, str(choisie.pk))
+
+
+def projets_de_la_liste(request: HttpRequest, session: Session | None) -> QuerySet[Projet]:
     projets = (
         Projet.objects.visibles_par(request.user)
-        .select_related("commune", "porteur", "session")
+        .select_related("commune", "porteur", "session", "reconduit_de__session")
         .annotate(nb_structures=Count("structures", distinct=True))
         .order_by("-modifie_le", "nom")
     )
+    if session is not None:
+        projets = projets.filter(session=session)
     statut = request.GET.get("statut", "")
     if statut in Projet.Statut.values:
         projets = projets.filter(statut=statut)
@@ -86,11 +126,14 @@ def projets_de_la_liste(request: HttpRequest) -> QuerySet[Projet]:
 @porteur_requis
 @require_GET
 def liste(request: HttpRequest) -> HttpResponse:
+    choix = ChoixSession.depuis(request)
     return render(
         request,
         "projets/liste.html",
         {
-            "projets": projets_de_la_liste(request),
+            "projets": projets_de_la_liste(request, choix.choisie),
+            "choix_session": choix,
+            "toutes_sessions": TOUTES_SESSIONS,
             "statuts": Projet.Statut.choices,
             "statut": request.GET.get("statut", ""),
         },
@@ -130,6 +173,8 @@ def creer(request: HttpRequest) -> HttpResponse:
     if session is None:
         messages.error(request, "Aucune session de stage n'est ouverte : revenez plus tard.")
         return redirect("projets:liste")
+    if request.method == "POST":
+        session.verifier_modifiable()
     form = ZoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

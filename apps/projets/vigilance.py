@@ -113,9 +113,12 @@ def tailles_des_groupes(projet: Projet, groupes: list[Groupe]) -> dict[str, int]
     return {g.libelle: t for g, t in zip(groupes, tailles, strict=True)}
 
 
-def projet_vigilance(projet: Projet) -> v.ProjetVigilance:
+def projet_vigilance(
+    projet: Projet, structures: list[StructureAccueil] | None = None
+) -> v.ProjetVigilance:
     session = projet.session
-    structures = list(projet.structures.order_by("nom"))
+    if structures is None:
+        structures = list(projet.structures.order_by("nom"))
     groupes = list(
         Groupe.objects.filter(projet=projet)
         .annotate(effectif=Count("affectations"))
@@ -151,7 +154,40 @@ def projet_vigilance(projet: Projet) -> v.ProjetVigilance:
 
 
 def points_de_vigilance(projet: Projet) -> list[v.PointVigilance]:
-    return v.evaluer(projet_vigilance(projet))
+    """Les points du moteur, puis ceux que seule la plateforme connaît (structures reprises
+    d'une saison précédente qui n'ont pas encore reconfirmé leur fiche)."""
+    structures = list(projet.structures.order_by("nom"))
+    points = v.evaluer(projet_vigilance(projet, structures))
+    reconfirmation = point_reconfirmation(structures)
+    return [*points, reconfirmation] if reconfirmation else points
+
+
+def point_reconfirmation(structures: list[StructureAccueil]) -> v.PointVigilance | None:
+    """Une alerte (pas un blocage) qui nomme les structures encore « à reconfirmer » : leur
+    fiche, reprise de la saison précédente, porte les jours et les places de l'an dernier."""
+    noms = [s.nom for s in structures if s.a_reconfirmer]
+    if not noms:
+        return None
+    if len(noms) == 1:
+        raison = (
+            f"{noms[0]} n'a pas encore reconfirmé sa fiche reprise de la saison précédente : "
+            "ses jours d'accueil et son nombre d'élèves par jour sont ceux de l'an dernier. "
+            "Demandez-lui de la confirmer avant la validation du programme."
+        )
+    else:
+        raison = (
+            f"{_enumeration(noms)} n'ont pas encore reconfirmé leur fiche reprise de la "
+            "saison précédente : leurs jours d'accueil et leur nombre d'élèves par jour sont "
+            "ceux de l'an dernier. Demandez-leur de la confirmer avant la validation du "
+            "programme."
+        )
+    return v.PointVigilance(
+        "reconfirmation", "Structures à reconfirmer", v.Verdict(v.Etat.ALERTE, raison)
+    )
+
+
+def _enumeration(noms: list[str]) -> str:
+    return ", ".join(noms[:-1]) + " et " + noms[-1]
 
 
 def bloquants(projet: Projet) -> list[v.PointVigilance]:

@@ -130,14 +130,15 @@ def test_liste_nombre_de_requetes_constant(
 ):
     _projets(session_active, 3, porteur_user)
     client.force_login(porteur_user)
-    with django_assert_max_num_queries(6):
+    # Session et compte, sessions du filtre, projets, écriture de la session : constant.
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("projets:liste")).status_code == 200
     _projets(session_active, 12, porteur_user)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get(reverse("projets:liste"))
     assert page.content.decode().count("/projets/") >= 15
     client.force_login(coordinateur)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(reverse("projets:liste") + "?statut=brouillon")
 
 
