@@ -17,6 +17,7 @@ et la seconde voit la première, donc la convention finit « signée ».
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,13 +28,16 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from apps.conventions import services
+from apps.conventions.fichiers import nom_sur
 from apps.conventions.models import Convention, Signature, TransitionInterdite
+
+journal = logging.getLogger(__name__)
 
 SEL_JETON = "conventions.signature"
 JOURS_VALIDITE_DEFAUT = 30
@@ -127,10 +131,13 @@ def preparer(signature: Signature) -> str:
 
 
 def _reference(signature: Signature) -> str:
+    """« PRV-E042-v2-P3-9F3A1C » : élève (identifiant pseudonyme), version, rang de la
+    partie dans la convention, aléa. Aucun identifiant de base de données."""
+    eleve = nom_sur(signature.version.convention.eleve.identifiant)[:16]
     return (
-        f"PRV-{signature.version.convention_id}-v{signature.version.numero}-"
-        f"{signature.pk}-{secrets.token_hex(3).upper()}"
-    )
+        f"PRV-{eleve}-v{signature.version.numero}-P{signature.ordre + 1}-"
+        f"{secrets.token_hex(3).upper()}"
+    )[:40]
 
 
 @transaction.atomic
@@ -138,7 +145,11 @@ def signer(signature: Signature, preuve: Preuve) -> Signature:
     """Enregistre la signature et sa preuve ; la convention devient « signée » quand la
     dernière partie signe."""
     convention = Convention.objects.select_for_update().get(pk=signature.version.convention_id)
-    signature = Signature.objects.select_for_update().select_related("version").get(pk=signature.pk)
+    signature = (
+        Signature.objects.select_for_update()
+        .select_related("version__convention__eleve")
+        .get(pk=signature.pk)
+    )
     version = signature.version
     if not version.est_courante or convention.statut == Convention.Statut.ANNULEE:
         raise JetonInvalide(
@@ -218,19 +229,22 @@ def signer_hors_plateforme(
 # --- Qui signe quoi depuis son espace -------------------------------------------------------
 
 
-def a_signer_par(utilisateur: Any) -> QuerySet[Signature]:
+def a_signer_par(utilisateur: Any, *, archivees: bool = False) -> QuerySet[Signature]:
     """Les signatures en attente que ce compte donne lui-même : celle du chef
     d'établissement pour les établissements qu'il gère, celle du porteur pour les projets
-    dont il gère le porteur (la coordination n'est partie d'aucune convention)."""
+    dont il gère le porteur (la coordination n'est partie d'aucune convention). Celles
+    des sessions archivées (plus rien n'y est modifiable) seulement si `archivees`."""
     uais = list(utilisateur.etablissements.values_list("uai", flat=True))
     filtre = Q(role=Signature.Role.PORTEUR) & Q(
         version__convention__projet__porteur__gestionnaires=utilisateur
     )
     if uais:
         filtre |= Q(role=Signature.Role.ETABLISSEMENT, cle__in=[f"etablissement:{u}" for u in uais])
+    attente = Signature.objects.en_attente()
+    if not archivees:
+        attente = attente.filter(version__convention__eleve__session__archivee_le__isnull=True)
     return (
-        Signature.objects.en_attente()
-        .filter(filtre)
+        attente.filter(filtre)
         .exclude(version__convention__statut=Convention.Statut.ANNULEE)
         .select_related("version__convention__eleve__etablissement", "version__convention__projet")
         .distinct()
@@ -255,35 +269,102 @@ def peut_noter_hors_plateforme(utilisateur: Any, signature: Signature) -> bool:
 
 # --- Relances --------------------------------------------------------------------------------
 
+DELAI_RELANCE_MINUTES_DEFAUT = 60
 
-def envoyer_liens(conventions, base_url: str) -> int:
-    """Envoie (ou renvoie) son lien personnel à chaque signataire qui n'a pas encore signé
-    la version courante. Renvoie le nombre de courriels envoyés."""
-    envoyes = 0
+
+def delai_relance() -> timedelta:
+    """Anti-rafale : une partie ne reçoit pas deux courriels dans ce délai (une heure par
+    défaut, réglage `CONVENTIONS_RELANCE_MINUTES`)."""
+    return timedelta(
+        minutes=int(getattr(settings, "CONVENTIONS_RELANCE_MINUTES", DELAI_RELANCE_MINUTES_DEFAUT))
+    )
+
+
+@dataclass(slots=True)
+class BilanRelance:
+    envoyes: int = 0
+    recentes: int = 0  # parties déjà relancées dans le délai : rien ne part
+    sans_courriel: int = 0
+    echecs: int = 0
+
+    @property
+    def message(self) -> str:
+        morceaux = [f"{self.envoyes} courriel(s) envoyé(s) aux signataires en attente."]
+        if self.recentes:
+            minutes = int(delai_relance().total_seconds() // 60)
+            morceaux.append(
+                f"{self.recentes} partie(s) déjà relancée(s) il y a moins de {minutes} minutes : "
+                "pas de second courriel pour l'instant."
+            )
+        if self.sans_courriel:
+            morceaux.append(
+                f"{self.sans_courriel} partie(s) sans courriel : faites-les signer depuis leur "
+                "espace ou notez leur signature papier (« signé hors plateforme »)."
+            )
+        if self.echecs:
+            morceaux.append(
+                f"{self.echecs} courriel(s) non parti(s) (serveur de courriel injoignable) : "
+                "réessayez plus tard."
+            )
+        return " ".join(morceaux)
+
+
+def _courriel(signature: Signature, lien: str) -> tuple[str, str]:
+    convention = signature.version.convention
+    projet = convention.projet
+    nom_projet = f"{projet.nom} ({projet.code})" if projet and projet.code else ""
+    objet = f"Convention de stage {convention.eleve.identifiant} à signer"
+    corps = (
+        "Bonjour,\n\n"
+        f"La convention de stage collectif n° {convention.eleve.identifiant} "
+        f"(projet « {nom_projet or (projet.nom if projet else '')} », version "
+        f"{signature.version.numero}) attend votre signature en tant que "
+        f"{signature.get_role_display().lower()}.\n\n"
+        f"Lien personnel, valable {jours_validite()} jours :\n{lien}\n\n"
+        "Stages collectifs de seconde — Normandie"
+    )
+    return objet, corps
+
+
+def _reserver(signature: Signature) -> bool:
+    """Note la relance si la précédente date de plus que le délai d'anti-rafale. Mise à
+    jour conditionnelle : deux relances simultanées ne réservent pas deux fois."""
+    limite = timezone.now() - delai_relance()
+    return bool(
+        Signature.objects.filter(pk=signature.pk)
+        .filter(Q(derniere_relance__isnull=True) | Q(derniere_relance__lte=limite))
+        .update(relances=F("relances") + 1, derniere_relance=timezone.now())
+    )
+
+
+def envoyer_liens(conventions: QuerySet[Convention], base_url: str) -> BilanRelance:
+    """Envoie (ou renvoie) son lien personnel à chaque partie qui n'a pas encore signé la
+    version courante, au plus une fois par délai d'anti-rafale."""
+    bilan = BilanRelance()
     attente = (
         Signature.objects.en_attente()
-        .exclude(email="")
         .exclude(version__convention__statut=Convention.Statut.ANNULEE)
         .filter(version__convention__in=conventions)
         .select_related("version__convention__eleve", "version__convention__projet")
         .order_by("pk")
     )
     for signature in attente:
-        convention = signature.version.convention
+        if not signature.email:
+            bilan.sans_courriel += 1
+            continue
+        if not _reserver(signature):
+            bilan.recentes += 1
+            continue
         lien = base_url + reverse("conventions:signer", args=[jeton(signature)])
-        objet = f"Convention de stage {convention.eleve.identifiant} à signer"
-        corps = (
-            "Bonjour,\n\n"
-            f"La convention de stage collectif n° {convention.eleve.identifiant} "
-            f"(projet « {convention.projet.nom if convention.projet else ''} », version "
-            f"{signature.version.numero}) attend votre signature en tant que "
-            f"{signature.get_role_display().lower()}.\n\n"
-            f"Lien personnel, valable {jours_validite()} jours :\n{lien}\n\n"
-            "Stages collectifs de seconde — Normandie"
-        )
-        send_mail(objet, corps, None, [signature.email])
-        signature.relances += 1
-        signature.derniere_relance = timezone.now()
-        signature.save(update_fields=["relances", "derniere_relance"])
-        envoyes += 1
-    return envoyes
+        objet, corps = _courriel(signature, lien)
+        try:
+            send_mail(objet, corps, None, [signature.email])
+        except OSError:  # smtplib.SMTPException en hérite
+            journal.warning("Relance non envoyée (serveur de courriel injoignable).")
+            Signature.objects.filter(pk=signature.pk).update(
+                relances=F("relances") - 1, derniere_relance=signature.derniere_relance
+            )
+            bilan.echecs += 1
+            continue
+        bilan.envoyes += 1
+    return bilan

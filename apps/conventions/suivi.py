@@ -55,8 +55,8 @@ def avancement(conventions: QuerySet[Convention], par: str) -> list[Avancement]:
         if par == "etablissement":
             cle, libelle = c.eleve.etablissement.uai, c.eleve.etablissement.nom
         else:
-            cle = str(c.projet_id or "")
-            libelle = c.projet.nom if c.projet else "sans projet"
+            cle = c.projet.code if c.projet else ""
+            libelle = f"{c.projet.nom} ({c.projet.code})" if c.projet else "sans projet"
         ligne = lignes.setdefault(cle, Avancement(cle, libelle))
         ligne.total += 1
         ligne.signees += c.statut == Convention.Statut.SIGNEE

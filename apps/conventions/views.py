@@ -62,8 +62,8 @@ def _filtrees(request: HttpRequest, conventions):
     }
     if filtres["etablissement"]:
         conventions = conventions.filter(eleve__etablissement__uai=filtres["etablissement"])
-    if filtres["projet"].isdigit():
-        conventions = conventions.filter(projet_id=int(filtres["projet"]))
+    if filtres["projet"]:
+        conventions = conventions.filter(projet__code=filtres["projet"])
     if filtres["statut"] in Convention.Statut.values:
         conventions = conventions.filter(statut=filtres["statut"])
     return conventions, filtres
@@ -111,6 +111,7 @@ def synchroniser(request: HttpRequest) -> HttpResponse:
     if not request.user.est_coordinateur:
         raise PermissionDenied
     session = session_active()
+    session.verifier_modifiable()
     manques = suivi.courriels_manquants(session)
     if manques:
         messages.error(
@@ -133,15 +134,19 @@ def synchroniser(request: HttpRequest) -> HttpResponse:
 @signataires_requis
 @require_POST
 def relancer(request: HttpRequest) -> HttpResponse:
-    session = session_active()
-    conventions = Convention.objects.visibles_par(request.user).de_la_session(session)
+    conventions = Convention.objects.visibles_par(request.user)
     if request.POST.get("convention"):
         une = convention_ou_404(request, request.POST["convention"])
+        session = une.eleve.session
         conventions = conventions.filter(pk=une.pk)
+    else:
+        session = session_active()
+        conventions = conventions.de_la_session(session)
+    session.verifier_modifiable()
     if request.POST.get("etablissement"):
         conventions = conventions.filter(eleve__etablissement__uai=request.POST["etablissement"])
-    envoyes = signatures.envoyer_liens(conventions, request.build_absolute_uri("/")[:-1])
-    messages.success(request, f"{envoyes} courriel(s) envoyé(s) aux signataires en attente.")
+    bilan = signatures.envoyer_liens(conventions, request.build_absolute_uri("/")[:-1])
+    messages.success(request, bilan.message)
     retour = chemin_de_retour(request, request.POST.get("retour"), reverse("conventions:tableau"))
     return redirect(retour)
 
@@ -177,6 +182,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incidents": convention.eleve.incidents.order_by("-date", "-cree_le"),
             "statuts_presence": Presence.Statut.choices,
             "hors_plateforme": papier if convention.statut != Convention.Statut.ANNULEE else [],
+            "lecture_seule": convention.eleve.session.est_archivee,
         },
     )
 
@@ -270,6 +276,7 @@ def lot_etablissement(request: HttpRequest, uai: str) -> HttpResponse:
 @require_POST
 def presence(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_ou_404(request, pk)
+    convention.eleve.session.verifier_modifiable()
     try:
         jour = date_du_formulaire(request.POST.get("date"))
     except EntreeInvalide as exc:
@@ -297,6 +304,7 @@ def presence(request: HttpRequest, pk: int) -> HttpResponse:
                 "jour": jour,
                 "presence": objet,
                 "statuts_presence": Presence.Statut.choices,
+                "lecture_seule": False,
             },
         )
     return redirect("conventions:detail", pk=pk)
@@ -306,6 +314,7 @@ def presence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incident(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_ou_404(request, pk)
+    convention.eleve.session.verifier_modifiable()
     note = request.POST.get("note", "").strip()
     if not note:
         messages.error(request, "Décrivez l'incident.")
@@ -334,6 +343,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def restitution(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_ou_404(request, pk)
+    convention.eleve.session.verifier_modifiable()
     convention.restitution_faite = request.POST.get("faite") == "1"
     convention.restitution_le = date.today() if convention.restitution_faite else None
     convention.save(update_fields=["restitution_faite", "restitution_le", "modifie_le"])
@@ -363,7 +373,7 @@ def feuille_route(request: HttpRequest, pk: int) -> HttpResponse:
         return reponse_fichier(
             rendu.feuille_de_route_pdf(feuille),
             nom_avec_extension(
-                f"feuille-de-route-{groupe.projet.identifiant}-{groupe.libelle}", "pdf"
+                f"feuille-de-route-{groupe.projet.code or 'projet'}-{groupe.libelle}", "pdf"
             ),
             "application/pdf",
         )

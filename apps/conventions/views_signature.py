@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.campagnes.models import SessionArchivee
 from apps.conventions import services, signatures
 from apps.conventions.acces import (
     adresse_ip_client,
@@ -34,6 +35,23 @@ def _preuve(request: HttpRequest, nom: str, empreinte: str, mode: str) -> signat
     )
 
 
+ACTEUR_LIEN = "lien de signature"
+
+
+def _journal_lien(request: HttpRequest, action: str, signature: Signature, quoi: str) -> None:
+    """Le journal d'un accès par lien personnel : l'acteur est « lien de signature », la
+    partie est nommée par son rôle, l'élève par son identifiant pseudonyme."""
+    convention = signature.version.convention
+    journaliser(
+        request.user if request.user.is_authenticated else None,
+        action,
+        f"convention de l'élève {convention.eleve.identifiant} ({quoi}, version "
+        f"{signature.version.numero}, partie : {signature.get_role_display().lower()})",
+        session=convention.eleve.session,
+        acteur=ACTEUR_LIEN,
+    )
+
+
 def _erreur(request: HttpRequest, message: str, statut: int) -> HttpResponse:
     return render(request, "conventions/signer_erreur.html", {"message": message}, status=statut)
 
@@ -50,6 +68,10 @@ def signer(request: HttpRequest, jeton: str) -> HttpResponse:
     if signature.est_signee:
         # Après la signature, le lien ne montre plus qu'une confirmation.
         return render(request, "conventions/signer_confirmation.html", {"signature": signature})
+    try:
+        signature.version.convention.eleve.session.verifier_modifiable()
+    except SessionArchivee as exc:
+        return _erreur(request, str(exc), 403)
     version = signature.version
     try:
         empreinte_pdf = signatures.preparer(signature)
@@ -71,6 +93,7 @@ def signer(request: HttpRequest, jeton: str) -> HttpResponse:
             except signatures.SignatureRefusee as exc:
                 erreur = str(exc)
             else:
+                _journal_lien(request, Action.MODIFICATION, signature, "signée par le lien")
                 return redirect("conventions:signer", jeton=jeton)
     return render(
         request,
@@ -96,6 +119,7 @@ def signer_pdf(request: HttpRequest, jeton: str) -> HttpResponse:
         contenu = services.pdf_version(signature.version)
     except (signatures.JetonInvalide, services.VersionPerimee) as exc:
         raise Http404 from exc
+    _journal_lien(request, Action.CONSULTATION, signature, "PDF lu par le lien")
     nom = nom_avec_extension(f"convention-{signature.version.convention.eleve.identifiant}", "pdf")
     return reponse_fichier(contenu, nom, "application/pdf", attache=False)
 
@@ -108,9 +132,11 @@ def signer_pdf(request: HttpRequest, jeton: str) -> HttpResponse:
 def a_signer(request: HttpRequest) -> HttpResponse:
     """Les conventions que le compte signe lui-même, regroupées par établissement ; on
     coche après revue (chaque case porte l'empreinte du PDF relu) et l'on signe."""
-    attente = list(signatures.a_signer_par(request.user)[:LOT_MAX])
     if request.method == "POST":
-        return _signer_lot(request, {s.pk: s for s in attente})
+        # Les signatures d'une session archivée restent visées : le lot est refusé (403).
+        toutes = signatures.a_signer_par(request.user, archivees=True)[:LOT_MAX]
+        return _signer_lot(request, {s.pk: s for s in toutes})
+    attente = list(signatures.a_signer_par(request.user)[:LOT_MAX])
     lignes = []
     for signature in attente:
         try:
@@ -146,12 +172,12 @@ def _signer_lot(request: HttpRequest, attente: dict[int, Signature]) -> HttpResp
             "Cochez au moins une convention, indiquez votre nom et cochez la case d'accord.",
         )
         return redirect("conventions:a_signer")
+    retenues = [(pk, attente[int(pk)]) for pk in choix if pk.isdigit() and int(pk) in attente]
+    for _, signature in retenues:
+        signature.version.convention.eleve.session.verifier_modifiable()
     signees, refusees = 0, []
-    for pk in choix:
-        signature = attente.get(int(pk)) if pk.isdigit() else None
+    for pk, signature in retenues:
         empreinte = revues.get(pk, "")
-        if signature is None:
-            continue
         try:
             signatures.signer(signature, _preuve(request, nom, empreinte, Signature.Mode.ESPACE))
         except signatures.SignatureRefusee as exc:
@@ -183,6 +209,7 @@ def hors_plateforme(request: HttpRequest, pk: int) -> HttpResponse:
     convention = signature.version.convention
     if not signatures.peut_noter_hors_plateforme(request.user, signature):
         raise Http404("Cette page n'existe pas ou ne vous est pas accessible.")
+    convention.eleve.session.verifier_modifiable()
     fichier = request.FILES.get("scan")
     nom = request.POST.get("nom", "").strip()
     if fichier is None or not nom:

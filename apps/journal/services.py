@@ -17,13 +17,17 @@ def journaliser(
     *,
     session: Any = None,
     nombre_eleves: int = 1,
+    acteur: str | None = None,
 ) -> EntreeJournal:
     """Consigne un accès. `utilisateur` est `request.user` (ou None pour une commande) ;
-    `objet` décrit les données sans nom d'élève (« convention de l'élève E042 (PDF) »)."""
+    `objet` décrit les données sans nom d'élève (« convention de l'élève E042 (PDF) »).
+    `acteur` nomme qui agit sans compte connecté (« lien de signature ») ; à défaut,
+    « (commande) »."""
     connecte = utilisateur is not None and getattr(utilisateur, "is_authenticated", False)
+    anonyme = (acteur or "").strip()[:150] or "(commande)"
     return EntreeJournal.objects.create(
         utilisateur=utilisateur if connecte else None,
-        identifiant_utilisateur=utilisateur.get_username() if connecte else "(commande)",
+        identifiant_utilisateur=utilisateur.get_username() if connecte else anonyme,
         role=("coordinateur" if utilisateur.est_coordinateur else utilisateur.role)
         if connecte
         else "",

@@ -25,7 +25,9 @@ def test_tour_de_signature_dans_chromium(session_bd, live_server, navigateur) ->
     convention.version_courante().signatures.filter(cle="porteur").update(
         email="porteur@example.org"
     )
-    envoyes = signatures.envoyer_liens(Convention.objects.filter(pk=convention.pk), live_server.url)
+    envoyes = signatures.envoyer_liens(
+        Convention.objects.filter(pk=convention.pk), live_server.url
+    ).envoyes
     assert envoyes == 2
     liens = [re.search(r"https?://\S+", m.body).group(0) for m in mail.outbox]
     page = navigateur.new_page()
@@ -93,7 +95,8 @@ def test_tournee_depuis_les_espaces_jusqu_a_signee(session_bd, live_server, navi
     e1 = Convention.objects.get(eleve__identifiant="E1")
     assert e1.statut == Convention.Statut.A_SIGNER
     mail.outbox.clear()
-    assert signatures.envoyer_liens(Convention.objects.filter(pk=e1.pk), live_server.url) == 1
+    bilan = signatures.envoyer_liens(Convention.objects.filter(pk=e1.pk), live_server.url)
+    assert bilan.envoyes == 1
     lien = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     page = navigateur.new_page()
     page.goto(lien)

@@ -4,6 +4,8 @@ signatures simultanées sur PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import threading
 import time
@@ -65,7 +67,8 @@ def test_la_preuve_enregistre_empreinte_heure_role_identite_ip_navigateur(
     assert signature.adresse_ip == "203.0.113.7"
     assert signature.navigateur == "Test/1.0"
     assert signature.mode == Signature.Mode.LIEN
-    assert signature.reference.startswith(f"PRV-{version.convention_id}-v1-")
+    # Référence lisible, sans identifiant de base de données : élève, version, partie, aléa.
+    assert re.fullmatch(r"PRV-E\d+-v1-P1-[0-9A-F]{6}", signature.reference)
 
 
 def test_un_document_change_entre_lecture_et_signature_est_refuse(conventions, client) -> None:

@@ -136,7 +136,7 @@ def test_tableau_avancement_filtres_pagination(session_bd, comptes, client, monk
     assert reverse("conventions:lot", args=["0141555P"]) in page
     assert page.count("/conventions.zip") == 1  # un lien par établissement, pas par élève
     projet = Projet.objects.get(identifiant="P1")
-    filtre = client.get(reverse("conventions:tableau"), {"projet": projet.pk, "statut": "signee"})
+    filtre = client.get(reverse("conventions:tableau"), {"projet": projet.code, "statut": "signee"})
     assert "Aucune convention pour ces filtres" in filtre.content.decode()
     monkeypatch.setattr("apps.conventions.views.PAR_PAGE", 1)
     premiere = client.get(reverse("conventions:tableau")).content.decode()
