@@ -11,7 +11,8 @@ coûte **aucune requête** en base.
 
 La clé porte l'adresse complète (filtres compris), l'en-tête htmx et une « version » :
 - pour les pages et les marqueurs, la version des données de la carte (dernière
-  modification des projets, nombre de projets sur la carte, résultats publiés), gardée
+  modification des projets, nombre de projets sur la carte, nombre et plus grand
+  identifiant des affectations publiées, recréées à chaque publication), gardée
   `DUREE_VERSION` secondes ; l'enregistrement d'un projet, d'une affectation ou d'une
   session l'efface aussitôt pour tous les processus (signaux, cache partagé) ;
 - pour les contours, la version du référentiel (nombre de territoires et taille de leurs
@@ -87,15 +88,26 @@ def session_et_version() -> tuple[int | None, str]:
 
 
 def version_carte(session: Session | None) -> str:
-    """Change dès qu'un projet de la carte change ou qu'un résultat est publié (2 requêtes)."""
+    """Change dès qu'un projet de la carte change ou qu'un résultat est publié (2 requêtes).
+
+    Pour les résultats, le nombre d'affectations publiées ne suffit pas : republier un
+    nouveau plan de même taille le garderait. Or la publication d'un plan remplace les
+    affectations (supprimées puis recréées, `adaptateurs.enregistrer_plan`) : le plus grand
+    identifiant des affectations publiées change à chaque publication de nouveaux résultats.
+    """
     if session is None:
         return "aucune"
     from apps.carte.filtres import STATUTS_CARTE
 
     projets = Projet.objects.de_la_session(session).filter(statut__in=STATUTS_CARTE)
     etat = projets.aggregate(derniere=Max("modifie_le"), nombre=Count("pk"))
-    publiees = Affectation.objects.filter(eleve__session=session, publiee=True).count()
-    return f"{session.pk}:{session.statut}:{etat['derniere']}:{etat['nombre']}:{publiees}"
+    publiees = Affectation.objects.filter(eleve__session=session, publiee=True).aggregate(
+        nombre=Count("pk"), dernier=Max("pk")
+    )
+    return (
+        f"{session.pk}:{session.statut}:{etat['derniere']}:{etat['nombre']}:"
+        f"{publiees['nombre']}:{publiees['dernier']}"
+    )
 
 
 def version_referentiel() -> str:

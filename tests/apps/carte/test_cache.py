@@ -10,9 +10,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from apps.carte.cache import CLE_VERSION, version_carte
+from apps.planification.models import Affectation
 from apps.projets.models import Projet
 from tests.apps.fabriques import (
+    AffectationFactory,
     CommuneFactory,
+    EleveFactory,
     EpciFactory,
     ProjetFactory,
     SessionFactory,
@@ -128,3 +132,43 @@ def test_les_erreurs_ne_sont_pas_gardees(client):
     url = reverse("carte:fiche", args=[999_999])
     assert client.get(url).status_code == 404
     assert "ETag" not in client.get(url)
+
+
+def _republier(session, projet) -> None:
+    """Comme `publier` après un nouveau calcul : les affectations sont supprimées puis
+    recréées (`bulk_create`, sans signal) et marquées publiées (`update`, sans signal)."""
+    eleves = [a.eleve for a in Affectation.objects.filter(eleve__session=session)]
+    Affectation.objects.filter(eleve__session=session).delete()
+    Affectation.objects.bulk_create(Affectation(eleve=e, projet=projet, rang=1) for e in eleves)
+    Affectation.objects.filter(eleve__session=session).update(publiee=True)
+
+
+def test_republier_autant_de_resultats_change_la_version_et_la_page(client):
+    session = SessionFactory()
+    vire, flers = (
+        ProjetFactory(session=session, statut=Projet.Statut.PUBLIE, nom=nom, places=10)
+        for nom in ("Vire multi", "Flers industrie")
+    )
+    for eleve in EleveFactory.create_batch(2, session=session):
+        AffectationFactory(eleve=eleve, projet=vire, publiee=True)
+    avant = version_carte(session)
+    url = reverse("carte:liste")
+    page = client.get(url).content.decode()
+    assert _restantes(page, "Vire multi") == "8 places restantes"
+    assert _restantes(page, "Flers industrie") == "10 places restantes"
+
+    _republier(session, flers)
+    # Même nombre d'affectations publiées, mêmes projets : seule la recréation le dit.
+    assert Affectation.objects.filter(eleve__session=session, publiee=True).count() == 2
+    assert version_carte(session) != avant
+    cache.delete(CLE_VERSION)  # la version gardée 2 s a expiré
+    page = client.get(url).content.decode()
+    assert _restantes(page, "Vire multi") == "10 places restantes"
+    assert _restantes(page, "Flers industrie") == "8 places restantes"
+
+
+def _restantes(page: str, nom: str) -> str:
+    """Le texte de la pastille « n places restantes » qui suit le nom du projet."""
+    debut = page.index(nom)
+    fin = page.index("restantes", debut) + len("restantes")
+    return page[page.rindex(">", debut, fin) + 1 : fin]
