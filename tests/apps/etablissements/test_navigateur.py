@@ -67,3 +67,74 @@ def test_depot_d_un_fichier_d_eleves(live_server, navigateur, tmp_path):
     e2 = Eleve.objects.select_related("commune").get(identifiant="E2")
     assert (e2.latitude, e2.longitude) == (e2.commune.latitude, e2.commune.longitude)
     assert e2.motif_position_precise == ""
+
+
+def test_reglages_puis_depot_dont_les_voeux_sont_des_codes(live_server, navigateur, tmp_path):
+    """Le chef d'établissement renseigne son nom et son courriel de signataire (une erreur
+    d'abord), puis dépose un fichier dont les vœux citent les codes des projets."""
+    session = SessionFactory(statut=Session.Statut.VOEUX)
+    compte = UtilisateurFactory(etablissement=True)
+    lycee = EtablissementFactory(
+        uai="0141555P",
+        nom="Lycée Malherbe",
+        gestionnaires=[compte],
+        chef_etablissement="",
+        email="",
+    )
+    industrie = ProjetFactory(
+        session=session, code="14-027", nom="Industrie du Bocage", statut=Projet.Statut.PUBLIE
+    )
+    sante = ProjetFactory(session=session, code="61-025", statut=Projet.Statut.PUBLIE)
+    fichier = tmp_path / "eleves.csv"
+    fichier.write_text(
+        f"{ENTETE}\nE1;0141555P;2010-03-14;F;;;;14-027|61-025;1\n"
+        "E2;0141555P;2010-01-02;M;;;; 61-025 ;0\nE3;0141555P;2010-01-02;M;;;;61-999;0\n",
+        encoding="utf-8",
+    )
+
+    page = page_connectee(navigateur, live_server, compte)
+    page.goto(live_server.url + reverse("etablissements:index"))
+    assert "signataire des conventions à renseigner" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Réglages de l'établissement 0141555P").click()
+    page.get_by_label("Nom du chef d'établissement").fill("Mme Claire Martin, proviseure")
+    page.get_by_label("Courriel du chef d'établissement").fill("proviseure@")
+    page.get_by_role("button", name="Enregistrer les réglages").click()
+    assert "1 erreur" in page.get_by_role("alert").inner_text()
+    courriel = page.get_by_label("Courriel du chef d'établissement")
+    assert courriel.get_attribute("aria-invalid") == "true"
+    assert "Saisissez une adresse de courriel valide" in page.locator("main").inner_text()
+    capturer(page, "etablissement-reglages-erreur")
+    page.get_by_label("Courriel du chef d'établissement").fill("ce.0141555p@ac-normandie.fr")
+    page.get_by_role("button", name="Enregistrer les réglages").click()
+    page.wait_for_selector(".messages")
+    assert "Réglages enregistrés" in page.locator(".messages").inner_text()
+    assert "Mme Claire Martin, proviseure (ce.0141555p@ac-normandie.fr)" in page.content()
+    lycee.refresh_from_db()
+    assert (lycee.chef_etablissement, lycee.email) == (
+        "Mme Claire Martin, proviseure",
+        "ce.0141555p@ac-normandie.fr",
+    )
+
+    page.get_by_role("link", name="Déposer un fichier").click()
+    page.get_by_label("Fichier des élèves").set_input_files(str(fichier))
+    page.get_by_role("button", name="Déposer").click()
+    refus = page.get_by_role("alert").inner_text()
+    assert "code de projet « 61-999 » inconnu dans la session" in refus
+    assert "voeux" in refus and "4" in refus  # la colonne et la ligne du problème
+    assert Eleve.objects.count() == 0  # tout ou rien
+
+    fichier.write_text(fichier.read_text(encoding="utf-8").replace("61-999", "14-027"))
+    page.get_by_label("Fichier des élèves").set_input_files(str(fichier))
+    page.get_by_role("button", name="Déposer").click()
+    page.wait_for_selector(".messages")
+    assert "3 élève(s) ajouté(s)" in page.locator(".messages").inner_text()
+    page.get_by_role("link", name="Lycée Malherbe").click()
+    ligne = page.locator("#eleves tbody tr", has_text="E1")
+    assert "14-027 Industrie du Bocage" in " ".join(ligne.inner_text().split())
+    capturer(page, "etablissement-depot-par-codes")
+    e1 = Eleve.objects.get(identifiant="E1")
+    assert list(e1.voeux.order_by("rang").values_list("projet", flat=True)) == [
+        industrie.pk,
+        sante.pk,
+    ]
+    assert [e.split(" ")[0] for e in page.erreurs_console] == ["400"]  # le premier dépôt
