@@ -159,7 +159,7 @@ class ReglagesForm(forms.ModelForm):
         self.fields["email"].error_messages.update(
             required="Indiquez le courriel où le chef d'établissement reçoit ses liens de "
             "signature.",
-            invalid="Saisissez une adresse de courriel valide, p. ex. ce.0141555p@ac-normandie.fr.",
+            invalid="Saisissez une adresse de courriel valide, p. ex. prenom.nom@ac-normandie.fr.",
         )
 
     def clean_chef_etablissement(self) -> str:
