@@ -1,24 +1,36 @@
-"""La chaîne complète du planificateur : capacité effective → affectation → rotation.
+"""La chaîne complète du planificateur : capacité effective → boucle (affectation →
+rotation) → plan écrit.
 
 C'est ce qu'appellent la commande `plan`, la plateforme (tâche de fond) et les benchmarks.
 
 1. La capacité effective de chaque projet (ce que ses structures accueillent chaque jour,
-   dans leurs `jours_max`) borne l'affectation : on ne place jamais plus d'élèves qu'un
-   projet ne peut en recevoir chaque jour.
-2. L'affectation place les élèves selon la politique choisie (`stable` ou `optimal`).
-3. La rotation forme les groupes et leur programme jour par jour. Si un projet n'a pas de
-   programme possible (âges, jours), les élèves en cause sont retirés du projet avec la
-   raison, et la composante est replanifiée : un plan écrit respecte toujours les six
-   règles.
+   dans leurs `jours_max`) borne l'affectation.
+2. **Boucle affectation ⇄ programmes** (issue 12, point 2), au plus `TOURS_BOUCLE` tours :
+   l'affectation place les élèves (`stable` ou `optimal`), la rotation construit les
+   programmes. Si un projet ne peut pas tenir tous ses élèves (âges, jours, partage), les
+   élèves en cause sont retirés du projet (repli de la rotation) ; le projet reçoit alors
+   sa **vraie capacité** (le nombre d'élèves que son programme a tenu) et le couple
+   (élève, projet) est exclu ; au tour suivant, l'affectation est refaite avec ces
+   capacités et exclusions : les élèves retirés se voient proposer leurs autres voeux
+   avant l'écriture du plan. Seules les composantes dont les élèves ont changé sont
+   replanifiées ; les autres gardent leur programme.
+3. Convergence : d'un tour à l'autre, les capacités ne font que baisser et les exclusions
+   que croître (un tour qui retire un élève ajoute au moins un couple exclu, jamais exclu
+   avant puisque l'élève était placé dans ce projet) ; le nombre de couples est fini, donc
+   la boucle s'arrête d'elle-même ; elle est de plus bornée à `TOURS_BOUCLE` tours. Si le
+   dernier tour retire encore des élèves, ils restent non placés avec leur raison (jour,
+   structure, règle) : c'est l'écart restant, prouvé dans le rapport.
+4. Un plan écrit respecte toujours les six règles ; même entrée et même graine : même plan.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from moteur.affectation import ResultatAffectation, affecter, borne_max_flot, texte_rapport
+from moteur.affectation import ResultatAffectation, affecter, borne_max_flot
 from moteur.modele import Affectation, Plan, Session
 from moteur.rotation import CapaciteEffective, ResultatRotation, capacite_effective
 from moteur.rotation.capacite import composantes
@@ -28,6 +40,20 @@ from moteur.rotation.solveur import GardeFou
 # (étape en français, avancement de 0 à 1)
 Progression = Callable[[str, float], None]
 TOURS_DE_REPLI = 3
+TOURS_BOUCLE = 4
+MARQUE_EXCLU = "\x00exclu:"  # voeu neutralisé : projet inconnu pour l'affectation, rang gardé
+
+
+@dataclass(slots=True)
+class TourBoucle:
+    """Un tour de la boucle affectation ⇄ programmes (pour le rapport)."""
+
+    numero: int
+    places_affectation: int
+    borne: int
+    retires: int  # élèves retirés par la rotation à ce tour
+    projets_limites: tuple[str, ...]  # projets dont la capacité a baissé à ce tour
+    composantes_replanifiees: int
 
 
 @dataclass(slots=True)
@@ -37,14 +63,24 @@ class ResultatPlan:
     capacites: dict[str, CapaciteEffective]
     rotation: ResultatRotation | None
     borne: int
-    # Élèves retirés après l'affectation faute de programme possible : id → raison.
+    # Élèves retirés au dernier tour faute de programme possible : id → raison (écart restant).
     retires: dict[str, str] = field(default_factory=dict)
     durees: dict[str, float] = field(default_factory=dict)
+    # Boucle : tours, capacités finales, élèves réorientés (retirés d'un projet à un tour
+    # précédent puis proposés à leurs autres voeux) → raison du retrait.
+    tours: list[TourBoucle] = field(default_factory=list)
+    plafonds: dict[str, int] = field(default_factory=dict)
+    reorientes: dict[str, str] = field(default_factory=dict)
+    borne_initiale: int = 0
 
     @property
     def raisons(self) -> dict[str, str]:
         """Raison de chaque élève non placé (affectation ou rotation)."""
-        return {**self.affectation.raisons, **self.retires}
+        raisons = dict(self.affectation.raisons)
+        for eid, raison in self.reorientes.items():
+            if eid in raisons:
+                raisons[eid] = f"{raisons[eid]} ; auparavant {raison}"
+        return {**raisons, **self.retires}
 
 
 def planifier(
@@ -55,6 +91,7 @@ def planifier(
     avec_rotation: bool = True,
     progression: Progression | None = None,
     garde: GardeFou | None = None,
+    tours_boucle: int = TOURS_BOUCLE,
 ) -> ResultatPlan:
     """Même entrée et même graine : même plan, octet pour octet, quelle que soit la machine.
 
@@ -62,6 +99,7 @@ def planifier(
     CP-SAT, un seul fil) ; le garde-fou d'horloge `garde` arrête le calcul avec
     `CalculInterrompu` au lieu de rendre un autre plan (voir `moteur.rotation.solveur`).
     Les durées mesurées (`durees`) ne sont écrites dans aucun fichier du plan.
+    `tours_boucle` : nombre maximal de tours affectation ⇄ programmes (1 = sans boucle).
     """
     durees: dict[str, float] = {}
     signaler = progression or (lambda _etape, _x: None)
@@ -72,29 +110,173 @@ def planifier(
     plafonds = {pid: c.capacite for pid, c in capacites.items()}
     durees["capacite"] = time.perf_counter() - debut
 
-    debut = time.perf_counter()
-    signaler("Affectation des élèves", 0.05)
-    resultat = affecter(
-        session,
-        politique,
-        graine,
-        capacites=plafonds,
-        progression=lambda x: signaler("Affectation des élèves", 0.05 + 0.25 * x),
-    )
-    borne = borne_max_flot(session, plafonds)
-    durees["affectation"] = time.perf_counter() - debut
-
-    plan = Plan(affectations=resultat.affectations)
-    retires: dict[str, str] = {}
-    rotation = None
-    if avec_rotation:
+    exclusions: dict[str, list[str]] = {}  # élève → projets exclus (ordre d'ajout)
+    reorientes: dict[str, str] = {}
+    tours: list[TourBoucle] = []
+    precedent: tuple[Plan, ResultatRotation] | None = None
+    borne_initiale = 0
+    nombre_tours = max(1, tours_boucle)
+    for numero in range(1, nombre_tours + 1):
         debut = time.perf_counter()
-        rotation = rotation_avec_repli(
-            session, plan, retires, graine, limite_rotation_s, signaler, garde
+        part = (numero - 1) / nombre_tours
+        etape = "Affectation des élèves" + (f" (tour {numero})" if numero > 1 else "")
+        signaler(etape, 0.05 + 0.9 * part)
+        session_tour = _avec_exclusions(session, exclusions)
+        resultat = affecter(
+            session_tour,
+            politique,
+            graine,
+            capacites=plafonds,
+            progression=lambda x, e=etape, p=part: signaler(  # type: ignore[misc]
+                e, 0.05 + 0.9 * (p + 0.25 * x / nombre_tours)
+            ),
         )
-        durees["rotation"] = time.perf_counter() - debut
+        borne = borne_max_flot(session_tour, plafonds)
+        borne_initiale = borne_initiale or borne
+        durees["affectation"] = durees.get("affectation", 0.0) + time.perf_counter() - debut
+        plan = Plan(affectations=resultat.affectations)
+        retires: dict[str, str] = {}
+        rotation = None
+        tour = TourBoucle(numero, len(resultat.placees), borne, 0, (), 0)
+        tours.append(tour)
+        if not avec_rotation:
+            break
+        debut = time.perf_counter()
+
+        def avancer(etape: str, x: float, p: float = part) -> None:
+            signaler(etape, 0.05 + 0.9 * (p + (0.25 + 0.75 * x) / nombre_tours))
+
+        rotation, tour.composantes_replanifiees = _rotation_du_tour(
+            session, plan, retires, precedent, graine, limite_rotation_s, avancer, garde
+        )
+        durees["rotation"] = durees.get("rotation", 0.0) + time.perf_counter() - debut
+        tour.retires = len(retires)
+        if not retires or numero == nombre_tours:
+            break
+        tour.projets_limites = _resserrer(plan, resultat, retires, plafonds, exclusions)
+        reorientes.update(retires)
+        precedent = (plan, rotation)
     signaler("Terminé", 1.0)
-    return ResultatPlan(plan, resultat, capacites, rotation, borne, retires, durees)
+    return ResultatPlan(
+        plan,
+        resultat,
+        capacites,
+        rotation,
+        borne,
+        retires,
+        durees,
+        tours,
+        dict(plafonds),
+        {e: r for e, r in reorientes.items() if e not in retires},
+        borne_initiale,
+    )
+
+
+def _avec_exclusions(session: Session, exclusions: dict[str, list[str]]) -> Session:
+    """La session vue par l'affectation : chaque voeu exclu est remplacé par un projet
+    inconnu (ignoré), ce qui garde le rang des autres voeux. Copie légère."""
+    if not exclusions:
+        return session
+    eleves = dict(session.eleves)
+    for eid, projets in exclusions.items():
+        eleve = eleves[eid]
+        voeux = tuple(MARQUE_EXCLU + v if v in projets else v for v in eleve.voeux)
+        eleves[eid] = dataclasses.replace(eleve, voeux=voeux)
+    return dataclasses.replace(session, eleves=eleves)
+
+
+def _resserrer(
+    plan: Plan,
+    resultat: ResultatAffectation,
+    retires: dict[str, str],
+    plafonds: dict[str, int],
+    exclusions: dict[str, list[str]],
+) -> tuple[str, ...]:
+    """Vraie capacité des projets en échec (élèves tenus par le programme) et exclusions."""
+    gardes: dict[str, int] = {}
+    for a in plan.affectations.values():
+        if a.projet_id:
+            gardes[a.projet_id] = gardes.get(a.projet_id, 0) + 1
+    touches: list[str] = []
+    for eid in retires:  # ordre d'insertion : ordre fixe (pas d'ordre de set)
+        pid = resultat.affectations[eid].projet_id
+        if pid is None:
+            continue
+        exclusions.setdefault(eid, []).append(pid)
+        if pid not in touches:
+            touches.append(pid)
+    for pid in touches:
+        plafonds[pid] = min(plafonds.get(pid, 0), gardes.get(pid, 0))
+    return tuple(touches)
+
+
+def _rotation_du_tour(
+    session: Session,
+    plan: Plan,
+    retires: dict[str, str],
+    precedent: tuple[Plan, ResultatRotation] | None,
+    graine: int,
+    limite_s: float,
+    signaler: Progression,
+    garde: GardeFou | None,
+) -> tuple[ResultatRotation, int]:
+    """Rotation du tour : tout au premier tour ; ensuite, seules les composantes dont un
+    projet a changé d'élèves sont replanifiées (les autres gardent groupes et programme)."""
+    if precedent is None:
+        rotation = rotation_avec_repli(session, plan, retires, graine, limite_s, signaler, garde)
+        return rotation, len(rotation.composantes)
+    ancien_plan, ancienne = precedent
+    avant = _eleves_par_projet(ancien_plan.affectations)
+    apres = _eleves_par_projet(plan.affectations)
+    changes = {p for p in set(avant) | set(apres) if avant.get(p) != apres.get(p)}
+    comps = composantes(session, sorted(apres))
+    touches = [p for comp in comps if set(comp) & changes for p in comp]
+    if not touches:
+        for eid, a in plan.affectations.items():
+            a.groupe = ancien_plan.affectations[eid].groupe if a.projet_id else ""
+        plan.planning = list(ancienne.planning)
+        return ancienne, 0
+    base = _rotation_gardee(ancienne, set(touches))
+    for pid in sorted(set(apres) - set(touches)):
+        for eid in apres[pid]:
+            plan.affectations[eid].groupe = ancien_plan.affectations[eid].groupe
+    part = limite_s * len(touches) / max(1, len(apres))
+    sous_plan = Plan(
+        affectations={e: a for e, a in plan.affectations.items() if a.projet_id in set(touches)}
+    )
+    nouvelle = rotation_avec_repli(session, sous_plan, retires, graine, part, signaler, garde)
+    fusion = _fusionner(base, nouvelle)
+    plan.planning = list(fusion.planning)
+    nombre = sum(1 for comp in comps if set(comp) & changes)
+    return fusion, nombre
+
+
+def _eleves_par_projet(affectations: dict[str, Affectation]) -> dict[str, tuple[str, ...]]:
+    par_projet: dict[str, list[str]] = {}
+    for eid, a in affectations.items():
+        if a.projet_id:
+            par_projet.setdefault(a.projet_id, []).append(eid)
+    return {p: tuple(e) for p, e in par_projet.items()}
+
+
+def _rotation_gardee(rotation: ResultatRotation, touches: set[str]) -> ResultatRotation:
+    return ResultatRotation(
+        planning=[x for x in rotation.planning if x.projet_id not in touches],
+        groupes={p: g for p, g in rotation.groupes.items() if p not in touches},
+        composantes=[c for c in rotation.composantes if not set(c.projets) & touches],
+        echecs={},
+    )
+
+
+def _fusionner(base: ResultatRotation, nouvelle: ResultatRotation) -> ResultatRotation:
+    return ResultatRotation(
+        planning=sorted(
+            base.planning + nouvelle.planning, key=lambda x: (x.projet_id, x.groupe, x.date)
+        ),
+        groupes={**base.groupes, **nouvelle.groupes},
+        composantes=base.composantes + nouvelle.composantes,
+        echecs=dict(nouvelle.echecs),
+    )
 
 
 def rotation_avec_repli(
@@ -111,7 +293,7 @@ def rotation_avec_repli(
     affectations = plan.affectations
 
     def avancer(faites: int, total: int) -> None:
-        signaler("Programmes des groupes", 0.3 + 0.65 * faites / max(1, total))
+        signaler("Programmes des groupes", faites / max(1, total))
 
     rotation = planifier_rotation(
         session, affectations, graine=graine, limite_s=limite_s, progression=avancer, garde=garde
@@ -177,41 +359,7 @@ def _retirer_eleves_en_echec(
 
 
 def texte_rapport_plan(session: Session, resultat: ResultatPlan) -> str:
-    """Le rapport complet, en français, sans aucune donnée personnelle."""
-    lignes = ["# Rapport du planificateur", "", f"Session : {session.parametres.nom}", ""]
-    lignes += ["## Affectation", "", texte_rapport(resultat.affectation, resultat.borne), ""]
-    places_finales = sum(1 for a in resultat.plan.affectations.values() if a.projet_id)
-    lignes.append(
-        f"Après la construction des programmes : {places_finales} élèves placés "
-        f"(max-flot : {resultat.borne})."
-    )
-    lignes += ["", "## Capacité effective des projets", ""]
-    limites = [c for c in resultat.capacites.values() if c.capacite < c.places]
-    if not limites:
-        lignes.append("Tous les projets peuvent accueillir leurs places chaque jour.")
-    for c in limites:
-        lignes.append(f"- {c.projet_id} : {c.capacite} sur {c.places} places. {c.explication}")
-    if resultat.rotation is not None:
-        lignes += ["", "## Programmes (rotation)", ""]
-        lignes += _lignes_rotation(resultat.rotation)
-    lignes += ["", "## Élèves non placés", ""]
-    raisons = resultat.raisons
-    if not raisons:
-        lignes.append("Tous les élèves sont placés.")
-    for eid in session.eleves:
-        if eid in raisons and not resultat.plan.affectations[eid].projet_id:
-            lignes.append(f"- {eid} : {raisons[eid]}")
-    # Pas de durées ici : même entrée et même graine donnent le même rapport, octet pour octet.
-    return "\n".join(lignes) + "\n"
+    """Le rapport complet, en français, sans aucune donnée personnelle (`moteur.rapport`)."""
+    from moteur.rapport import rapport_markdown
 
-
-def _lignes_rotation(rotation: ResultatRotation) -> list[str]:
-    lignes = ["| projets | statut | objectif | borne | écart |", "|---|---|---|---|---|"]
-    for c in rotation.composantes:
-        ecart = "" if c.ecart is None else f"{100 * c.ecart:.1f} %"
-        objectif = "" if c.objectif is None else f"{c.objectif:g}"
-        borne = "" if c.borne is None else f"{c.borne:g}"
-        lignes.append(f"| {', '.join(c.projets)} | {c.statut} | {objectif} | {borne} | {ecart} |")
-    for pid, echec in rotation.echecs.items():
-        lignes.append(f"- Projet {pid} sans programme : " + " ; ".join(echec.raisons))
-    return lignes
+    return rapport_markdown(session, resultat)
