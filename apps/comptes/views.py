@@ -10,12 +10,13 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 
 from apps.comptes.models import Role
 
-# Espace d'arrivée de chaque rôle ; le premier nom d'URL qui existe l'emporte.
+# Espace d'arrivée de chaque rôle ; le premier nom d'URL qui existe l'emporte (chacun est
+# vérifié par tests/apps/projets/navigateur/test_espaces_navigateur.py).
 ESPACES: dict[str, tuple[str, ...]] = {
     Role.COORDINATEUR: ("projets:liste",),
     Role.PORTEUR: ("projets:liste",),
     Role.STRUCTURE: ("structures:mes_structures",),
-    Role.ETABLISSEMENT: ("etablissements:accueil", "etablissements:liste", "ui:accueil"),
+    Role.ETABLISSEMENT: ("etablissements:index",),
 }
 
 
