@@ -1,12 +1,20 @@
 """Le barème publié : une donnée, pas du code.
 
 Le barème dit dans quel ordre un projet prend ses candidats quand il en a trop
-(politique « stable ») et ce que vaut l'égalité des chances dans la politique « optimale » :
+(politique « stable ») et ce que vaut l'égalité des chances dans la politique « optimale ».
 
-1. égalité des chances : des points (élève boursier, élève d'une commune rurale) ;
-2. à points égaux, l'élève qui habite le plus près du point de rendez-vous
-   (distance arrondie au mètre) ;
-3. à distance égale, un tirage au sort unique par élève, reproductible (graine).
+Deux façons de traiter l'égalité des chances (`egalite`) :
+- « taux_minimum » (défaut) : les chances égales. Un ordre d'appel unique, tiré au sort,
+  où chaque début de liste (chaque préfixe) contient au moins la part de boursiers et la
+  part d'élèves ruraux de la session, comme le « taux minimum de boursiers » de
+  Parcoursup ; `optimal` vise des taux de placement boursiers et ruraux entre celui des
+  autres et `ecart_max_pts` points au-dessus ;
+- « priorite_absolue » (l'ancien défaut) : des points (boursier, rural) passent avant
+  tout, puis la distance, puis le tirage au sort ; `optimal` place d'abord les élèves à
+  points.
+
+À ordre d'appel égal, le plus proche du point de rendez-vous passe avant si
+`departage_distance` (non par défaut : la distance défavorise les élèves ruraux).
 
 Le rang du voeu n'entre jamais dans la priorité : un élève n'a donc aucun intérêt à
 classer ses voeux autrement que selon ses vraies préférences.
@@ -28,14 +36,27 @@ from moteur.erreurs import ErreurUtilisateur, Probleme
 CHEMIN_DEFAUT = Path(__file__).with_name("bareme_defaut.json")
 
 
+EGALITES = ("taux_minimum", "priorite_absolue")
+
+
 @dataclass(frozen=True, slots=True)
 class Bareme:
     nom: str = "Barème par défaut"
-    version: int = 1
+    version: int = 2
+    # « taux_minimum » (chances égales) ou « priorite_absolue » (les points d'abord).
+    egalite: str = "taux_minimum"
+    # Priorité absolue seulement : points de l'élève boursier, de l'élève rural.
     points_boursier: int = 2
     points_rural: int = 1
-    # À points égaux, le plus proche d'abord (sinon : directement le tirage au sort).
-    departage_distance: bool = True
+    # Taux minimum, politique « optimale » : taux de placement des boursiers (des ruraux)
+    # au plus ce nombre de points au-dessus de celui des autres.
+    ecart_max_pts: int = 3
+    # Taux minimum, politique « optimale » : 1 (ou plus) = se rapprocher de la fourchette
+    # d'égalité des chances passe avant la mixité et les rangs ; 0 = ignoré (« flot sans
+    # équité », la comparaison du rapport).
+    poids_egalite: int = 1
+    # À ordre d'appel (et points) égal, le plus proche d'abord.
+    departage_distance: bool = False
     # Mixité : aucun genre sous ce pourcentage quand les deux ont demandé le projet.
     seuil_mixite_pct: int = 30
     # Politique « optimale » : une place de mixité remplie vaut autant que ce nombre de points.
@@ -44,11 +65,21 @@ class Bareme:
     # premier voeu coûte autant que ce nombre de rangs (0 : seule la somme des rangs compte).
     poids_premier_voeu: int = 10
 
+    @property
+    def absolue(self) -> bool:
+        """Priorité absolue aux points (sinon : taux minimum, chances égales)."""
+        return self.egalite == "priorite_absolue"
+
     def points(self, boursier: bool, rural: bool) -> int:
+        """Points au barème : toujours 0 en « taux_minimum » (personne ne passe devant)."""
+        if not self.absolue:
+            return 0
         return self.points_boursier * int(boursier) + self.points_rural * int(rural)
 
     @property
     def points_max(self) -> int:
+        if not self.absolue:
+            return 0
         return max(0, self.points_boursier) + max(0, self.points_rural)
 
     def reserve(self, capacite: int) -> int:
@@ -98,10 +129,17 @@ def bareme_depuis_dict(brut: object, fichier: str = "") -> Bareme:
     seuil = brut.get("seuil_mixite_pct", 30)
     if isinstance(seuil, int) and not 0 <= seuil <= 50:
         problemes.append(Probleme("« seuil_mixite_pct » doit être entre 0 et 50", fichier=fichier))
-    bonus = brut.get("poids_premier_voeu", 0)
-    if isinstance(bonus, int) and bonus < 0:
+    for cle in ("poids_premier_voeu", "poids_egalite", "ecart_max_pts"):
+        valeur = brut.get(cle, 0)
+        if isinstance(valeur, int) and valeur < 0:
+            problemes.append(Probleme(f"« {cle} » doit être positif ou nul", fichier=fichier))
+    egalite = brut.get("egalite", EGALITES[0])
+    if isinstance(egalite, str) and egalite not in EGALITES:
         problemes.append(
-            Probleme("« poids_premier_voeu » doit être positif ou nul", fichier=fichier)
+            Probleme(
+                f"« egalite » vaut « {egalite} » : attendu " + " ou ".join(EGALITES),
+                fichier=fichier,
+            )
         )
     if problemes:
         raise ErreurUtilisateur(problemes)

@@ -8,23 +8,41 @@ unité de mixité. Les élèves de genre non renseigné et les projets sans rés
 toujours cette unité. Remplir une place réservée est donc récompensé, jamais imposé :
 une place réservée non prise reste ouverte à tous (borne inférieure souple).
 
+Égalité des chances (barème « taux_minimum », `poids_egalite` > 0) : la source ne
+nourrit plus les élèves directement mais quatre nœuds de catégorie (ni boursier ni
+rural, boursier seul, rural seul, les deux). Avec F élèves placés (le flot maximum), n
+élèves en tout et n_c dans la catégorie c, la fourchette d'une catégorie prioritaire est
+    L_c = ⌈F × n_c / n⌉  et  U_c = ⌊F × n_c / n + e × n_c × (n − n_T) / n⌋
+(e = `ecart_max_pts` / 100, n_T : boursiers, ruraux, ou le plus grand des deux pour
+« les deux »). Placer L_B = L_boursier seul + L_les deux boursiers donne un taux des
+boursiers au moins égal à celui des autres (L_B × n ≥ F × n_B) ; ne pas dépasser U_B le
+garde à au plus e points au-dessus ; de même pour les ruraux. Les arcs source → catégorie
+coûtent 0 jusqu'à L_c, une unité d'égalité entre L_c et U_c, deux au-delà ; la catégorie
+« ni l'un ni l'autre » coûte toujours une unité. Le total étant fixé (F), c'est la
+fonction convexe « 1 unité par élève sous la fourchette ou au-dessus » à une constante
+près : dans la fourchette, rien ne départage les catégories, les rangs décident.
+
 Critères, dans l'ordre (lexicographique) :
 1. le plus d'élèves placés : `solve_max_flow_with_min_cost` calcule d'abord le flot
    maximum, puis le coût minimum parmi les flots maximums ;
-2. égalité des chances et mixité : points du barème des élèves NON placés, plus
-   `poids_mixite` par élève placé hors place réservée, au poids K ;
-3. les meilleurs rangs de voeux : somme des (rang - 1), au poids 1, plus
+2. l'égalité des chances : en « taux_minimum », l'écart à la fourchette, au poids
+   K_E ; en « priorite_absolue », les points du barème des élèves NON placés, au poids K ;
+3. la mixité : `poids_mixite` par élève placé hors place réservée, au poids K ;
+4. les meilleurs rangs de voeux : somme des (rang - 1), au poids 1, plus
    `poids_premier_voeu` (barème, 10 par défaut) par élève placé ailleurs qu'à son premier
-   voeu : à critères 1 et 2 égaux, un premier voeu de plus vaut 10 rangs gagnés ailleurs.
+   voeu : à critères 1 à 3 égaux, un premier voeu de plus vaut 10 rangs gagnés ailleurs.
 Deux flots maximums diffèrent d'une somme de cycles élémentaires du graphe résiduel ; un
 cycle élémentaire passe au plus une fois par chaque nœud et deux élèves n'y sont jamais
 voisins, il touche donc au plus min(élèves, nœuds non élèves) élèves, et chacun y fait
-varier le critère 3 d'au plus c (le plus grand coût de rang). Avec
-K = c × min(élèves, nœuds non élèves) + 1, un cycle qui améliore le critère 2 d'une
-unité coûte toujours moins que zéro : l'optimum du coût pondéré est l'optimum
-lexicographique. Ce K est petit (≈ 570 000 au niveau national, contre 10 millions avec le
-nombre d'élèves) : moins de phases pour l'algorithme de mise à l'échelle des coûts
-d'OR-Tools, dont le travail croît avec log(nœuds × coût maximal).
+varier le critère 4 d'au plus c (le plus grand coût de rang). Avec
+K = c × min(élèves, nœuds non élèves) + 1, un cycle qui améliore le critère 3 d'une
+unité coûte toujours moins que zéro. De même, chaque arc d'un tel cycle touche un nœud
+non élève, le cycle a donc au plus 2 × (nœuds non élèves) arcs, chacun de coût hors
+égalité au plus c + unité de mixité : avec K_E = 2 × (nœuds non élèves) × (c + unité de
+mixité) + 1, l'égalité passe avant la mixité et les rangs. L'optimum du coût pondéré est
+l'optimum lexicographique. K est petit (≈ 570 000 au niveau national, contre
+10 millions avec le nombre d'élèves) : moins de phases pour l'algorithme de mise à
+l'échelle des coûts d'OR-Tools, dont le travail croît avec log(nœuds × coût maximal).
 """
 
 from __future__ import annotations
@@ -33,7 +51,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
+from ortools.graph.python import max_flow, min_cost_flow  # type: ignore[import-untyped]
 
 from moteur.affectation.bareme import Bareme
 from moteur.affectation.eligibilite import Instance
@@ -67,12 +85,50 @@ def flot_cout_minimum(
     graine: int,
     avec_mixite: bool = True,
     progression: Callable[[float], None] | None = None,
+    flot_max: int | None = None,
 ) -> np.ndarray:
-    """Projet (indice) de chaque élève, -1 si non placé."""
-    reseau = construire_reseau(instance, bareme, graine, avec_mixite)
+    """Projet (indice) de chaque élève, -1 si non placé. `flot_max` : le nombre maximum
+    de placés s'il est déjà connu (sinon, calculé quand l'égalité des chances l'exige)."""
+    reseau = construire_reseau(instance, bareme, graine, avec_mixite, flot_max)
     if reseau is None:
         return np.full(instance.nb_eleves, -1, dtype=np.int64)
     return resoudre_reseau(reseau, instance.nb_eleves, progression)
+
+
+def avec_egalite(bareme: Bareme) -> bool:
+    """Le flot cherche-t-il la fourchette d'égalité des chances (taux minimum) ?"""
+    return not bareme.absolue and bareme.poids_egalite > 0
+
+
+def categories(instance: Instance) -> np.ndarray:
+    """Catégorie de chaque élève : 0 ni boursier ni rural, 1 boursier seul, 2 rural seul,
+    3 les deux."""
+    categorie: np.ndarray = instance.boursier.astype(np.int64) + 2 * instance.rural.astype(np.int64)
+    return categorie
+
+
+def fourchettes(instance: Instance, bareme: Bareme, flot: int) -> tuple[list[int], list[int]]:
+    """(L, U) par catégorie (voir l'en-tête), en entiers exacts ; catégorie 0 : (0, 0)."""
+    n = instance.nb_eleves
+    compte = np.bincount(categories(instance), minlength=4).tolist()
+    hors = [0, n - int(instance.boursier.sum()), n - int(instance.rural.sum()), 0]
+    hors[3] = min(hors[1], hors[2])
+    basses, hautes = [0], [0]
+    for c in (1, 2, 3):
+        basse = -(-flot * compte[c] // n)
+        haute = (100 * flot * compte[c] + bareme.ecart_max_pts * compte[c] * hors[c]) // (100 * n)
+        basses.append(basse)
+        hautes.append(max(basse, haute))
+    return basses, hautes
+
+
+def flot_maximum(reseau: Reseau) -> int:
+    """Le nombre maximum d'élèves placés sur ce réseau (OR-Tools, SimpleMaxFlow)."""
+    solveur = max_flow.SimpleMaxFlow()
+    solveur.add_arcs_with_capacity(reseau.queues, reseau.tetes, reseau.capacites)
+    if solveur.solve(0, 1) != solveur.OPTIMAL:
+        raise EchecSolveur("flot maximum : échec du solveur")
+    return int(solveur.optimal_flow())
 
 
 def resoudre_reseau(
@@ -100,7 +156,11 @@ def resoudre_reseau(
 
 
 def construire_reseau(
-    instance: Instance, bareme: Bareme, graine: int, avec_mixite: bool = True
+    instance: Instance,
+    bareme: Bareme,
+    graine: int,
+    avec_mixite: bool = True,
+    flot_max: int | None = None,
 ) -> Reseau | None:
     """Le réseau décrit en tête du module ; None si aucun voeu éligible n'a de place."""
     indices, _ = instance.voeux_eligibles()
@@ -118,15 +178,17 @@ def construire_reseau(
     ordre_p = np.argsort(_hilbert(instance.p_latitude, instance.p_longitude), kind="stable").astype(
         np.int64
     )
+    egalite = avec_egalite(bareme)
+    nb_categories = 4 if egalite else 0  # nœuds 2 à 5 : les catégories
     taille_bloc = 1 + 2 * avec_reserve[ordre_p].astype(np.int64)
-    debut_bloc = 2 + np.cumsum(taille_bloc) - taille_bloc
+    debut_bloc = 2 + nb_categories + np.cumsum(taille_bloc) - taille_bloc
     noeud_projet = np.empty(n_p, dtype=np.int64)
     noeud_projet[ordre_p] = debut_bloc
     noeud_genre = np.full((n_p, 2), -1, dtype=np.int64)
     proj_res = np.flatnonzero(avec_reserve)
     noeud_genre[proj_res, 0] = noeud_projet[proj_res] + 1
     noeud_genre[proj_res, 1] = noeud_projet[proj_res] + 2
-    n_non_eleves = 2 + int(taille_bloc.sum())
+    n_non_eleves = 2 + nb_categories + int(taille_bloc.sum())
     rang_spatial = np.empty(n_p, dtype=np.int64)
     rang_spatial[ordre_p] = np.arange(n_p)
 
@@ -148,7 +210,7 @@ def construire_reseau(
     # K : au-dessus de toute variation du critère 3 le long d'un cycle (voir l'en-tête).
     poids = int(cout_rang.max()) * min(n_e, n_non_eleves) + 1
     unite_mixite = poids * bareme.poids_mixite if avec_mixite else 0
-    return assembler_reseau(
+    reseau = assembler_reseau(
         instance,
         reserves,
         indices,
@@ -159,6 +221,46 @@ def construire_reseau(
         unite_mixite,
         bareme.points_max - points_tableau(instance, bareme)[eleves_reseau],
     )
+    if not egalite:
+        return reseau
+    unite = (2 * n_non_eleves * (int(cout_rang.max()) + unite_mixite) + 1) * bareme.poids_egalite
+    flot = flot_maximum(reseau) if flot_max is None else flot_max
+    ajouter_categories(reseau, instance, bareme, eleves_reseau, unite, flot)
+    return reseau
+
+
+def ajouter_categories(
+    reseau: Reseau,
+    instance: Instance,
+    bareme: Bareme,
+    eleves_reseau: np.ndarray,
+    unite: int,
+    flot: int,
+) -> None:
+    """Fait passer chaque élève par le nœud de sa catégorie (2 + catégorie) et ajoute, en
+    fin de tableaux, les arcs source → catégorie de la fourchette (voir l'en-tête)."""
+    categorie = categories(instance)[eleves_reseau]
+    n_e = len(eleves_reseau)
+    reseau.queues[:n_e] = 2 + categorie
+    presents = np.bincount(categorie, minlength=4).tolist()
+    basses, hautes = fourchettes(instance, bareme, flot)
+    queues, tetes, caps, couts = [], [], [], []
+    for c in range(4):
+        if c == 0:
+            segments = [(presents[0], unite)]
+        else:
+            basse = min(basses[c], presents[c])
+            haute = min(hautes[c], presents[c])
+            segments = [(basse, 0), (haute - basse, unite), (presents[c] - haute, 2 * unite)]
+        for capacite, cout in segments:
+            queues.append(0)
+            tetes.append(2 + c)
+            caps.append(capacite)
+            couts.append(cout)
+    reseau.queues = np.concatenate([reseau.queues, np.array(queues, dtype=np.int64)])
+    reseau.tetes = np.concatenate([reseau.tetes, np.array(tetes, dtype=np.int64)])
+    reseau.capacites = np.concatenate([reseau.capacites, np.array(caps, dtype=np.int64)])
+    reseau.couts = np.concatenate([reseau.couts, np.array(couts, dtype=np.int64)])
 
 
 @dataclass(slots=True)

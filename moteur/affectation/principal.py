@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from moteur.affectation.bareme import Bareme, bareme_defaut
+from moteur.affectation.egalite import constats_egalite
 from moteur.affectation.eligibilite import Instance, construire_instance
-from moteur.affectation.optimal import flot_cout_minimum
+from moteur.affectation.optimal import avec_egalite, flot_cout_minimum
 from moteur.affectation.premier_arrive import premier_arrive_instance
 from moteur.affectation.priorites import Priorites, calculer_priorites_instance, rangs_priorite
 from moteur.affectation.rapport import indicateurs_instance
@@ -66,13 +68,32 @@ def affecter(
     if progression is not None:
         progression(0.05)
     etape = _etape(progression, 0.05, 0.9)
+    reference = None
     if politique == "stable":
         projet = acceptation_differee(instance, bareme, graine, progression=etape)
+    elif politique == "optimal" and avec_egalite(bareme):
+        # D'abord le flot sans équité : sa taille est le flot maximum (il en faut la
+        # valeur pour la fourchette) et ses premiers voeux sont la comparaison du rapport.
+        reference = flot_cout_minimum(
+            instance, replace(bareme, poids_egalite=0), graine, progression=_etape(etape, 0, 0.4)
+        )
+        projet = flot_cout_minimum(
+            instance,
+            bareme,
+            graine,
+            progression=_etape(etape, 0.4, 1.0),
+            flot_max=int((reference >= 0).sum()),
+        )
     elif politique == "optimal":
         projet = flot_cout_minimum(instance, bareme, graine, progression=etape)
     else:
         projet = premier_arrive_instance(instance)
     resultat = construire_resultat(session, instance, projet, politique, graine, bareme)
+    if reference is not None:
+        resultat.sans_egalite = indicateurs_instance(instance, reference, bareme.seuil_mixite_pct)
+    resultat.constats_egalite = constats_egalite(
+        instance, projet, bareme, politique, resultat.sans_egalite
+    )
     if progression is not None:
         progression(1.0)
     return resultat

@@ -1,8 +1,21 @@
 """Les priorités des projets sur les élèves et les places réservées à la mixité.
 
+L'ordre d'appel (`ordre_appel`) : une position par élève, unique pour toute la session.
+- « taux_minimum » (défaut) : les élèves sont tirés au sort (graine publiée), puis la liste
+  est reprise dans l'ordre. Taux minimum t : la part des boursiers dans la session, en
+  pourcentage entier arrondi au-dessus. À chaque position k, si les k premiers appelés
+  comptaient moins de ⌊k × t / 100⌋ boursiers, on appelle le premier boursier restant du
+  tirage (de même pour les ruraux ; s'il faut les deux, un élève boursier et rural s'il en
+  reste, sinon le premier des deux) ; sinon, le suivant du tirage. Chaque préfixe de
+  l'ordre d'appel contient donc au moins la part de boursiers et de ruraux de la session
+  (à un élève près) : c'est le « taux minimum de boursiers » de Parcoursup, vérifié sur
+  chaque préfixe.
+- « priorite_absolue » : par points décroissants, puis tirage au sort.
+
 La priorité d'un élève pour un projet est la clé (du meilleur au moins bon) :
-    (- points du barème, distance au mètre près si le barème la retient, tirage au sort)
-Le tirage au sort est unique par élève (un seul tirage pour toute la session).
+    (- points si priorité absolue, distance au mètre près si le barème la retient,
+     position dans l'ordre d'appel)
+Rien de cette clé ne dépend des voeux : un élève n'a aucun intérêt à mentir.
 
 Places réservées (mixité) : dans un projet demandé par les deux genres (l'élève a le
 projet n'importe où dans ses voeux), chaque genre a `Bareme.reserve(capacité)` places
@@ -22,25 +35,95 @@ from moteur.affectation.eligibilite import GENRES, Instance
 
 @dataclass(slots=True)
 class Priorites:
-    """Les données publiques qui ordonnent les candidats : par élève ses points et son
-    numéro de tirage, par projet ses places réservées par genre."""
+    """Les données publiques qui ordonnent les candidats : par élève ses points, son
+    numéro de tirage et sa position dans l'ordre d'appel, par projet ses places réservées
+    par genre."""
 
     bareme: Bareme
     graine: int
     points: dict[str, int]
     tirage: dict[str, int]
     reserves: dict[str, dict[str, int]]  # projet → {"F": r, "M": r} (absent : aucune)
+    appel: dict[str, int]  # position dans l'ordre d'appel (0 = appelé en premier)
 
     def cle(self, eleve_id: str, distance_km: float) -> tuple[int, int, int]:
         """Plus petit = plus prioritaire. Calcul scalaire, indépendant des tableaux."""
         metres = distance_metres(distance_km) if self.bareme.departage_distance else 0
-        return (-self.points[eleve_id], metres, self.tirage[eleve_id])
+        return (-self.points[eleve_id], metres, self.appel[eleve_id])
 
 
 def points_tableau(instance: Instance, bareme: Bareme) -> np.ndarray:
+    """Points au barème de chaque élève (toujours 0 en « taux_minimum »)."""
+    if not bareme.absolue:
+        return np.zeros(instance.nb_eleves, dtype=np.int64)
     return bareme.points_boursier * instance.boursier.astype(
         np.int64
     ) + bareme.points_rural * instance.rural.astype(np.int64)
+
+
+def ordre_appel(instance: Instance, bareme: Bareme, graine: int) -> np.ndarray:
+    """Position de chaque élève dans l'ordre d'appel (0 = le premier). Voir l'en-tête."""
+    tirage = tirage_au_sort(graine, instance.nb_eleves)
+    if bareme.absolue:
+        ordre = np.lexsort((tirage, -points_tableau(instance, bareme)))
+    else:
+        ordre = appel_a_taux_minimum(np.argsort(tirage), instance.boursier, instance.rural)
+    position = np.empty(instance.nb_eleves, dtype=np.int64)
+    position[ordre] = np.arange(instance.nb_eleves, dtype=np.int64)
+    return position
+
+
+def taux_minimum_pct(effectif: int, total: int) -> int:
+    """Le taux minimum d'un public : sa part de la session en pourcentage entier, arrondie
+    au-dessus (comme les taux de Parcoursup) : 6 412 boursiers sur 25 685 → 25 %."""
+    return -(-100 * effectif // total) if total else 0
+
+
+def appel_a_taux_minimum(tires: np.ndarray, boursier: np.ndarray, rural: np.ndarray) -> np.ndarray:
+    """Les élèves dans l'ordre d'appel : `tires` (ordre du tirage) repris pour que chaque
+    préfixe de longueur k compte au moins ⌊k × t_B / 100⌋ boursiers et ⌊k × t_R / 100⌋
+    ruraux (t : `taux_minimum_pct`), tant qu'il en reste. Arrondi à l'élève inférieur :
+    un boursier n'est avancé que si le début de liste en manque d'un élève entier (avec un
+    boursier sur deux élèves, le tirage seul décide qui est appelé en premier)."""
+    n = len(tires)
+    n_b = taux_minimum_pct(int(boursier.sum()), n)
+    n_r = taux_minimum_pct(int(rural.sum()), n)
+    restants_b, restants_r = int(boursier.sum()), int(rural.sum())
+    # Quatre files dans l'ordre du tirage : 0 ni l'un ni l'autre, 1 boursier seul,
+    # 2 rural seul, 3 les deux.
+    classe = boursier[tires].astype(np.int64) + 2 * rural[tires].astype(np.int64)
+    files = [tires[classe == c].tolist() for c in range(4)]
+    tetes = [0, 0, 0, 0]
+    rang = np.empty(n, dtype=np.int64)
+    rang[tires] = np.arange(n)
+    rang_l = rang.tolist()
+    resultat: list[int] = []
+    nb_b = nb_r = 0
+    choix: tuple[int, ...]
+    for k in range(1, n + 1):
+        besoin_b = nb_b < n_b * k // 100 and nb_b < restants_b
+        besoin_r = nb_r < n_r * k // 100 and nb_r < restants_r
+        if besoin_b and besoin_r:
+            choix = (3,) if tetes[3] < len(files[3]) else (1, 2)
+            # (quand les deux manquent et qu'il ne reste pas d'élève boursier et rural : le
+            # premier du tirage parmi un boursier et un rural)
+        elif besoin_b:
+            choix = (1, 3)
+        elif besoin_r:
+            choix = (2, 3)
+        else:
+            choix = (0, 1, 2, 3)
+        # Parmi les files permises, celle dont la tête a été tirée la première.
+        meilleure = min(
+            (c for c in choix if tetes[c] < len(files[c])),
+            key=lambda c: rang_l[files[c][tetes[c]]],
+        )
+        e = files[meilleure][tetes[meilleure]]
+        tetes[meilleure] += 1
+        resultat.append(e)
+        nb_b += meilleure & 1
+        nb_r += meilleure >> 1
+    return np.array(resultat, dtype=np.int64)
 
 
 def reserves_tableau(instance: Instance, bareme: Bareme) -> np.ndarray:
@@ -58,13 +141,13 @@ def rangs_priorite(
 ) -> np.ndarray:
     """Rang global de priorité (0 = le plus prioritaire) de chaque voeu de `indices`.
     Deux voeux d'un même projet se comparent par ce rang : c'est la clé `Priorites.cle`."""
-    tirage = tirage_au_sort(graine, instance.nb_eleves)
+    appel = ordre_appel(instance, bareme, graine)
     eleves = instance.v_eleve[indices]
     if bareme.departage_distance:
         metres = np.rint(instance.v_distance[indices] * 1000.0).astype(np.int64)
     else:
         metres = np.zeros(len(indices), dtype=np.int64)
-    ordre = np.lexsort((tirage[eleves], metres, -points_tableau(instance, bareme)[eleves]))
+    ordre = np.lexsort((appel[eleves], metres, -points_tableau(instance, bareme)[eleves]))
     rangs = np.empty(len(indices), dtype=np.int64)
     rangs[ordre] = np.arange(len(indices), dtype=np.int64)
     return rangs
@@ -73,6 +156,7 @@ def rangs_priorite(
 def calculer_priorites_instance(instance: Instance, bareme: Bareme, graine: int) -> Priorites:
     points = points_tableau(instance, bareme).tolist()
     tirage = tirage_au_sort(graine, instance.nb_eleves).tolist()
+    appel = ordre_appel(instance, bareme, graine).tolist()
     reserves = reserves_tableau(instance, bareme)
     return Priorites(
         bareme=bareme,
@@ -84,4 +168,5 @@ def calculer_priorites_instance(instance: Instance, bareme: Bareme, graine: int)
             for p, pid in enumerate(instance.projet_ids)
             if reserves[p, 0] or reserves[p, 1]
         },
+        appel=dict(zip(instance.eleve_ids, appel, strict=True)),
     )

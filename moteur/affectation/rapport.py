@@ -236,6 +236,16 @@ def texte_rapport(resultat: ResultatAffectation, borne: int | None = None) -> st
         f"- distance domicile → rendez-vous : {i.distance_moyenne_km:.1f} km en moyenne, "
         f"{i.distance_max_km:.1f} km au plus",
     ]
+    if resultat.sans_egalite is not None:
+        s = resultat.sans_egalite
+        lignes.append(
+            f"- premier voeu sans l'égalité des chances (même flot, même nombre de placés) : "
+            f"{s.premier_voeu} élèves ({s.taux_premier_voeu:.1f} % des élèves), contre "
+            f"{i.taux_premier_voeu:.1f} % ; boursiers {s.taux_boursiers:.1f} % "
+            f"(autres {s.taux_non_boursiers:.1f} %), ruraux {s.taux_ruraux:.1f} % "
+            f"(autres {s.taux_non_ruraux:.1f} %)"
+        )
+    lignes += [f"- {constat}" for constat in resultat.constats_egalite]
     if resultat.raisons:
         lignes.append(f"- non placés : {len(resultat.raisons)}, par raison :")
         par_raison: dict[str, int] = defaultdict(int)

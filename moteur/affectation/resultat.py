@@ -43,6 +43,12 @@ class ResultatAffectation:
     raisons: dict[str, str] = field(default_factory=dict)  # non-placés seulement
     indicateurs: Indicateurs = field(default_factory=Indicateurs)
     capacites: dict[str, int] = field(default_factory=dict)  # capacités utilisées
+    # Politique « optimale » en taux minimum : les indicateurs du même flot sans l'égalité
+    # des chances (même nombre de placés), pour mesurer ce qu'elle coûte en premiers voeux.
+    sans_egalite: Indicateurs | None = None
+    # Égalité des chances : une phrase par public (boursiers, ruraux), en français, qui dit
+    # si le taux est dans la fourchette et sinon pourquoi.
+    constats_egalite: list[str] = field(default_factory=list)
 
     def projet_de(self, eleve_id: str) -> str | None:
         affectation = self.affectations.get(eleve_id)

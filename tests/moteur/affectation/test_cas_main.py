@@ -17,6 +17,9 @@ from moteur.affectation.bareme import Bareme, bareme_defaut, bareme_depuis_dict,
 from moteur.erreurs import ErreurUtilisateur
 from tests.moteur.affectation.fabrique import session_test
 
+# L'ancien barème par défaut : points d'abord, puis distance, puis tirage au sort.
+ABSOLUE = charger_bareme("moteur/affectation/bareme_priorite_absolue.json")
+
 
 def projets_de(resultat) -> dict[str, str | None]:
     return {e: a.projet_id for e, a in resultat.affectations.items()}
@@ -32,7 +35,7 @@ def test_boursier_passe_devant_le_plus_proche():
             {"id": "B", "voeux": ["P1"], "km": 5.0, "boursier": True},
         ],
     )
-    resultat = affecter(session, "stable")
+    resultat = affecter(session, "stable", bareme=ABSOLUE)
     assert projets_de(resultat) == {"A": "P2", "B": "P1"}
     assert resultat.affectations["A"].rang == 2
     assert resultat.affectations["B"].rang == 1
@@ -44,7 +47,7 @@ def test_a_points_egaux_le_plus_proche_passe():
         [("P1", 1, 0.0)],
         [{"id": "B", "voeux": ["P1"], "km": 3.0}, {"id": "A", "voeux": ["P1"], "km": 1.0}],
     )
-    resultat = affecter(session, "stable")
+    resultat = affecter(session, "stable", bareme=ABSOLUE)
     assert projets_de(resultat) == {"B": None, "A": "P1"}
     assert "complets" in resultat.raisons["B"]
 
@@ -66,7 +69,7 @@ def test_optimal_place_plus_que_stable():
         [("P1", 1, 0.0), ("P2", 1, 2.0)],
         [{"id": "A", "voeux": ["P1", "P2"], "km": 0.5}, {"id": "B", "voeux": ["P1"], "km": 4.0}],
     )
-    assert projets_de(affecter(session, "stable")) == {"A": "P1", "B": None}
+    assert projets_de(affecter(session, "stable", bareme=ABSOLUE)) == {"A": "P1", "B": None}
     assert projets_de(affecter(session, "optimal")) == {"A": "P2", "B": "P1"}
     assert borne_max_flot(session) == 2
 
@@ -112,7 +115,7 @@ def test_capacite_effective_plus_petite_que_places():
         assert resultat.indicateurs.eleves_places == 2
         # Stable et optimal : les 2 plus proches (E0, E1) — à égalité de points, l'optimal
         # ne les départage pas ; on vérifie seulement le nombre pour lui.
-    resultat = affecter(session, "stable", capacites={"P1": 2})
+    resultat = affecter(session, "stable", capacites={"P1": 2}, bareme=ABSOLUE)
     assert sorted(resultat.placees) == ["E0", "E1"]
     # Une capacité effective plus grande que places ne donne pas plus que places.
     assert affecter(session, "stable", capacites={"P1": 9}).indicateurs.eleves_places == 3
@@ -125,10 +128,10 @@ def test_mixite_places_reservees_puis_liberees():
     eleves = [{"id": f"G{i:02d}", "voeux": ["P1"], "km": i * 0.1, "genre": "M"} for i in range(12)]
     eleves += [{"id": f"F{i}", "voeux": ["P1"], "km": 5 + i, "genre": "F"} for i in range(3)]
     session = session_test([("P1", 10, 0.0)], eleves)
-    resultat = affecter(session, "stable")
+    resultat = affecter(session, "stable", bareme=ABSOLUE)
     places = sorted(resultat.placees)
     assert places == ["F0", "F1", "F2"] + [f"G{i:02d}" for i in range(7)]
-    priorites = calculer_priorites(session)
+    priorites = calculer_priorites(session, bareme=ABSOLUE)
     assert priorites.reserves == {"P1": {"F": 3, "M": 3}}
     assert paires_envie_justifiee(session, resultat, priorites) == 0
     # Sans tenir compte des réserves : G07..G11 (5 garçons) envient chacune des 3 filles.
@@ -148,17 +151,17 @@ def test_mixite_optimal():
     assert resultat.indicateurs.projets_mixtes == 1
 
 
-def test_optimal_prefere_l_egalite_des_chances_puis_les_rangs():
+def test_optimal_priorite_absolue_prefere_les_points_puis_les_rangs():
     # P1 : 1 place, demandée par A (1er voeu) et B boursier (2e voeu, P0 en 1er mais P0 a
     # 0 place). Un seul placé possible : l'optimal place le boursier B.
     session = session_test(
         [("P0", 0, 0.0), ("P1", 1, 0.0)],
         [{"id": "A", "voeux": ["P1"]}, {"id": "B", "voeux": ["P0", "P1"], "boursier": True}],
     )
-    assert projets_de(affecter(session, "optimal")) == {"A": None, "B": "P1"}
+    assert projets_de(affecter(session, "optimal", bareme=ABSOLUE)) == {"A": None, "B": "P1"}
     # Sans boursier : même nombre de placés et mêmes points ; le meilleur rang (A, rang 1).
     session.eleves["B"].boursier = False
-    assert projets_de(affecter(session, "optimal")) == {"A": "P1", "B": None}
+    assert projets_de(affecter(session, "optimal", bareme=ABSOLUE)) == {"A": "P1", "B": None}
 
 
 def test_optimal_prefere_un_premier_voeu_a_deux_deuxiemes():
@@ -178,10 +181,17 @@ def test_optimal_prefere_un_premier_voeu_a_deux_deuxiemes():
 
 def test_bareme_par_defaut_et_reserves():
     bareme = bareme_defaut()
-    assert (bareme.points_boursier, bareme.points_rural, bareme.seuil_mixite_pct) == (2, 1, 30)
+    assert (bareme.egalite, bareme.ecart_max_pts, bareme.seuil_mixite_pct) == (
+        "taux_minimum",
+        3,
+        30,
+    )
+    assert not bareme.departage_distance
     # ⌈30 % × c⌉, sans dépasser la moitié : calculé à la main.
     assert [bareme.reserve(c) for c in (1, 2, 3, 10, 11, 20)] == [0, 1, 1, 3, 4, 6]
-    assert bareme.points(boursier=True, rural=True) == 3
+    # Taux minimum : personne n'a de points ; priorité absolue : 2 + 1.
+    assert bareme.points(boursier=True, rural=True) == 0
+    assert ABSOLUE.points(boursier=True, rural=True) == 3 and ABSOLUE.departage_distance
 
 
 def test_bareme_toml(tmp_path):
@@ -198,6 +208,9 @@ def test_bareme_toml(tmp_path):
         {"points_boursier": "2"},
         {"seuil_mixite_pct": 70},
         {"poids_premier_voeu": -1},
+        {"egalite": "quotas"},
+        {"ecart_max_pts": -1},
+        {"poids_egalite": True},
         [],
     ],
 )
@@ -226,7 +239,7 @@ def test_reseau_du_flot_a_la_main():
         [{"id": "A", "voeux": ["P1", "P2"], "km": 0.5}, {"id": "B", "voeux": ["P1"], "km": 4.0}],
     )
     instance = construire_instance(session)
-    reseau = construire_reseau(instance, bareme_defaut(), 0)
+    reseau = construire_reseau(instance, ABSOLUE, 0)
     assert reseau is not None
     assert reseau.offre == 2 and reseau.premier_voeu == 2
     assert len(reseau.queues) == 2 + 3 + 2
