@@ -15,6 +15,8 @@ aller-retour export → import garde donc les codes.
 
 from __future__ import annotations
 
+import csv
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -245,9 +247,34 @@ def exporter_dossier(
     try:
         dossier.mkdir(parents=True, exist_ok=True)
         fmt.ecrire_session(donnees, dossier)
+        ecrire_motifs(session, dossier)
         avec_plan = adaptateurs.a_un_plan(session)
         if avec_plan:
             fmt.ecrire_plan(adaptateurs.plan_moteur(session, par_code=True), donnees, dossier)
     except OSError as exc:
         raise ErreurUtilisateur(f"écriture impossible dans {dossier} : {exc.strerror}") from None
     return ResultatExport(donnees, avec_plan)
+
+
+def ecrire_motifs(session: Session, dossier: Path) -> int:
+    """Ajoute à eleves.csv la colonne facultative `motif_position_precise` quand des élèves
+    de la session ont une position exacte gardée avec un motif : sans elle, un réimport la
+    ramènerait au centre de la commune. Renvoie le nombre de motifs écrits."""
+    motifs = dict(
+        Eleve.objects.filter(session=session)
+        .exclude(motif_position_precise="")
+        .values_list("identifiant", "motif_position_precise")
+    )
+    chemin = dossier / "eleves.csv"
+    if not motifs or not chemin.exists():
+        return 0
+    with chemin.open(encoding="utf-8", newline="") as fichier:
+        entete, *lignes = list(csv.reader(fichier))
+    colonne_id = entete.index("id")
+    provisoire = chemin.with_name("eleves.csv.tmp")
+    with provisoire.open("w", encoding="utf-8", newline="") as fichier:
+        ecrivain = csv.writer(fichier, lineterminator="\n")
+        ecrivain.writerow([*entete, COLONNE_MOTIF_POSITION])
+        ecrivain.writerows([*ligne, motifs.get(ligne[colonne_id], "")] for ligne in lignes)
+    os.replace(provisoire, chemin)
+    return sum(1 for ligne in lignes if ligne[colonne_id] in motifs)

@@ -382,3 +382,24 @@ def test_l_export_cite_les_projets_par_leur_code(tmp_path: Path) -> None:
     assert {ligne.split(",")[0] for ligne in planning[1:]} == {"14-001", "50-002"}
     # Les calculs internes continuent de citer l'identifiant (plans en attente, conventions).
     assert set(adaptateurs.session_moteur(session).projets) == {"P1", "P2"}
+
+
+def test_aller_retour_garde_les_positions_exactes_et_leur_motif(tmp_path: Path) -> None:
+    motif = "hameau à 9 km du bourg"
+    e03 = "E03,0141555P,2010-11-20,F,,49.19,-0.36,P1,,"  # domicile précis, sans motif
+    eleves = ELEVES_CSV.replace("boursier\n", "boursier,motif_position_precise\n", 1)
+    eleves = eleves.replace(e03, f"{e03},{motif}")  # les autres lignes n'ont pas la colonne
+    session = importer_dossier(ecrire_dossier(tmp_path / "source", eleves=eleves)).session
+    assert Eleve.objects.get(identifiant="E03").motif_position_precise == motif
+
+    exporter_dossier(session, tmp_path / "export")
+    texte = (tmp_path / "export" / "eleves.csv").read_text(encoding="utf-8")
+    assert texte.splitlines()[0].endswith(",motif_position_precise")
+    assert texte.count(motif) == 1
+    adaptateurs.supprimer_session(session)
+    importer_dossier(tmp_path / "export")
+
+    e03 = Eleve.objects.get(identifiant="E03")
+    assert (e03.latitude, e03.longitude, e03.motif_position_precise) == (49.19, -0.36, motif)
+    e01 = Eleve.objects.select_related("commune").get(identifiant="E01")
+    assert (e01.latitude, e01.motif_position_precise) == (e01.commune.latitude, "")
