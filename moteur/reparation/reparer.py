@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from moteur.affectation import Bareme, calculer_priorites, eligibles_reference
+from moteur.distances import haversine_km
 from moteur.format.ecriture import cle_naturelle
 from moteur.modele import Affectation, LignePlanning, Plan, Session, StructureAccueil
 from moteur.reparation.etat import Cle, Etat
@@ -135,10 +136,32 @@ def _classer_placements(
         elif pid not in session.projets:
             a_deplacer[eid] = (pid, groupe, f"projet {pid} retiré")
         elif pid not in eligibles.get(eid, []):
-            raison = f"le projet {pid} n'est plus possible pour l'élève (voeux, distance ou âge)"
-            a_deplacer[eid] = (pid, groupe, raison)
+            a_deplacer[eid] = (pid, groupe, _plus_possible(session, eid, pid))
         else:
             etat.membres.setdefault((pid, groupe), []).append(eid)
+
+
+def _plus_possible(session: Session, eid: str, pid: str) -> str:
+    """Pourquoi le projet n'est plus possible pour l'élève (voeux, règle 6, règle 5)."""
+    eleve, projet = session.eleves[eid], session.projets[pid]
+    if pid not in eleve.voeux:
+        return f"le projet {pid} n'est plus dans ses voeux"
+    distance = haversine_km(eleve.point, projet.point)
+    dmax = session.parametres.distance_max_km
+    if distance > dmax:
+        return f"le projet {pid} est à {distance:.1f} km, au-delà de {dmax:g} km (règle 6)"
+    structures = [session.structures[s] for s in projet.structures if s in session.structures]
+    for jour in session.jours:
+        ouvertes = [s for s in structures if jour in s.jours_possibles(session.jours)]
+        if not ouvertes:
+            return f"le {jour_fr(jour)}, aucune structure du projet {pid} n'accueille (jours)"
+        if all(eleve.age_le(jour) < s.age_min for s in ouvertes):
+            noms = ", ".join(s.id for s in ouvertes)
+            return (
+                f"le {jour_fr(jour)}, aucune structure ouverte du projet {pid} ({noms}) "
+                "n'accueille son âge (règle 5)"
+            )
+    return f"le projet {pid} n'est plus possible pour l'élève"
 
 
 def _respecter_places(
