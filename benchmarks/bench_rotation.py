@@ -5,7 +5,13 @@
 (b) une instance taille Normandie (~400 projets, ~2 500 structures, structures partagées) :
     temps total, écart par composante (min / médiane / max), mesures côte à côte.
 
+(c) le dossier Normandie du générateur (25 685 élèves, 400 projets), allocation `optimal` :
+    les mêmes rotations sur la même affectation.
+En (b) et (c), côte à côte dans la même exécution : l'ancienne version (v1), la nouvelle à
+1 et à N processus (même somme attendue), le glouton.
+
 Usage : PYTHONPATH=. .venv/bin/python benchmarks/bench_rotation.py [--limite 60]
+        [--travailleurs N] [--sections abc]
 Affiche des tableaux Markdown (recopiés dans docs/rotation.md), avec la somme de contrôle
 SHA-256 de chaque rotation (planning, groupes, statuts, échecs) et la charge de la machine :
 deux exécutions (calme, chargée) se comparent d'un coup d'œil.
@@ -17,9 +23,12 @@ import argparse
 import hashlib
 import os
 import platform
+import resource
 import statistics
+import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from benchmarks.instance_rotation import eleves_places, instance_normandie
@@ -35,8 +44,15 @@ from moteur.modele import (
     TypeProjet,
 )
 from moteur.regles import verifier
-from moteur.rotation import Poids, capacite_effective, planifier_rotation, rotation_gloutonne
+from moteur.rotation import (
+    Poids,
+    ResultatRotation,
+    capacite_effective,
+    planifier_rotation,
+    rotation_gloutonne,
+)
 from moteur.rotation.mesures import mesurer, score_planning
+from moteur.rotation.parallele import travailleurs_par_defaut
 
 
 def projet_20_eleves() -> Session:
@@ -112,7 +128,28 @@ def bench_a() -> list[str]:
     ]
 
 
-def bench_b(limite: float) -> list[str]:
+def methodes(limite: float, travailleurs: int) -> dict[str, Callable]:
+    """Les rotations comparées dans la même exécution : l'ancienne version (v1 :
+    séquentielle, report du budget, plancher de 0,05 par appel), la nouvelle à 1 puis à
+    `travailleurs` processus (même résultat attendu), et le glouton."""
+
+    def cpsat(version: int, n: int) -> Callable:
+        def rotation(session: Session, affectations: dict) -> ResultatRotation:
+            return planifier_rotation(
+                session, affectations, limite_s=limite, version=version, travailleurs=n
+            )
+
+        return rotation
+
+    return {
+        "CP-SAT v1 (avant)": cpsat(1, 1),
+        "CP-SAT v2, 1 travailleur": cpsat(2, 1),
+        f"CP-SAT v2, {travailleurs} travailleurs": cpsat(2, travailleurs),
+        "glouton": rotation_gloutonne,
+    }
+
+
+def bench_b(limite: float, travailleurs: int) -> list[str]:
     session = instance_normandie()
     t = time.perf_counter()
     capacites = capacite_effective(session)
@@ -125,20 +162,24 @@ def bench_b(limite: float) -> list[str]:
         f"{duree_capacite:.1f} s).",
         "",
     ]
+    affectations = {e: Affectation(e, p, 1) for p, es in par_projet.items() for e in es}
+    return lignes + comparer(session, affectations, methodes(limite, travailleurs))
+
+
+def comparer(session: Session, affectations: dict, fonctions: dict[str, Callable]) -> list[str]:
+    """Chaque méthode sur la même affectation ; mesures sur les projets planifiés par toutes."""
     resultats = {}
-    for nom, fonction in (("CP-SAT", None), ("glouton", rotation_gloutonne)):
-        affectations = {e: Affectation(e, p, 1) for p, es in par_projet.items() for e in es}
+    for nom, fonction in fonctions.items():
+        copie = {e: Affectation(e, a.projet_id, a.rang) for e, a in affectations.items()}
         t = time.perf_counter()
-        if fonction is None:
-            resultat = planifier_rotation(session, affectations, limite_s=limite)
-        else:
-            resultat = fonction(session, affectations)
+        resultat = fonction(session, copie)
         duree = time.perf_counter() - t
-        violations = verifier(session, plan_complet(session, affectations, resultat))
+        violations = verifier(session, plan_complet(session, copie, resultat))
         resultats[nom] = (resultat, duree, len(violations))
-    communs = set(resultats["CP-SAT"][0].groupes) & set(resultats["glouton"][0].groupes)
-    lignes += [
-        f"Comparaison sur les {len(communs)} projets planifiés par les deux méthodes.",
+        print(f"  … {nom} : {duree:.1f} s", file=sys.stderr, flush=True)
+    communs = set.intersection(*(set(r.groupes) for r, _, _ in resultats.values()))
+    lignes = [
+        f"Comparaison sur les {len(communs)} projets planifiés par toutes les méthodes.",
         "",
         "| méthode | temps | projets en échec | violations | domaines/groupe | "
         "changements/groupe | km/changement | charge | score pondéré | SHA-256 |",
@@ -149,25 +190,51 @@ def bench_b(limite: float) -> list[str]:
         m = mesurer(session, planning)
         lignes.append(
             f"| {nom} | {duree:.1f} s | {len(resultat.echecs)} | {violations} | "
-            f"{m.domaines_par_groupe:.2f} | {m.changements_par_groupe:.2f} | "
+            f"{m.domaines_par_groupe:.3f} | {m.changements_par_groupe:.2f} | "
             f"{m.km_par_changement:.1f} | {m.charge:.2f} | {_score(session, resultat, communs)} "
             f"| `{somme_de_controle(resultat)}` |"
         )
-    lignes += ["", *_par_projet(session, resultats, communs)]
-    ecarts = [e for e in resultats["CP-SAT"][0].ecart_par_projet().values() if e is not None]
-    optimaux = sum(1 for e in ecarts if e == 0)
-    statuts = Counter(c.statut for c in resultats["CP-SAT"][0].composantes)
-    lignes += [
-        "",
-        f"Écart CP-SAT par projet : min {min(ecarts):.3f}, médiane "
-        f"{statistics.median(ecarts):.3f}, max {max(ecarts):.3f} ; "
-        f"{optimaux}/{len(ecarts)} projets à l'optimum prouvé. Statuts des composantes : "
-        + ", ".join(f"{k} {v}" for k, v in sorted(statuts.items()))
-        + ".",
-        "",
-        *_echecs(resultats),
+    lignes += ["", *_statuts(resultats), "", *_par_projet(session, resultats, communs)]
+    return [*lignes, "", *_echecs(resultats)]
+
+
+def _statuts(resultats: dict) -> list[str]:
+    """Statuts des composantes et écarts (borne − objectif) / borne, par méthode CP-SAT."""
+    lignes = [
+        "| méthode | composantes | statuts | sans écart connu | écart médian | "
+        "écart max | « départ gardé » à plus de 20 % |",
+        "|---|---|---|---|---|---|---|",
     ]
+    for nom, (resultat, _, _) in resultats.items():
+        if nom == "glouton":
+            continue
+        comps = resultat.composantes
+        ecarts = [c.ecart for c in comps if c.ecart is not None]
+        statuts = Counter(c.statut for c in comps)
+        gardes = sum(1 for c in comps if c.statut == "départ gardé" and (c.ecart or 0) > 0.2)
+        lignes.append(
+            f"| {nom} | {len(comps)} | "
+            + ", ".join(f"{k} {v}" for k, v in sorted(statuts.items()))
+            + f" | {len(comps) - len(ecarts)} | "
+            f"{statistics.median(ecarts) if ecarts else 0:.3f} | "
+            f"{max(ecarts, default=0):.3f} | {gardes} |"
+        )
     return lignes
+
+
+def bench_c(limite: float, travailleurs: int) -> list[str]:
+    """Dossier Normandie du générateur (25 685 élèves, 400 projets) : allocation
+    `optimal` une fois, puis les rotations comparées sur cette même allocation."""
+    from benchmarks.generateur import generer
+    from moteur.affectation import affecter
+
+    session = generer("normandie", 0)
+    capacites = capacite_effective(session)
+    plafonds = {pid: c.capacite for pid, c in capacites.items()}
+    affectations = affecter(session, "optimal", 0, capacites=plafonds).affectations
+    places = sum(1 for a in affectations.values() if a.projet_id)
+    lignes = [f"{len(session.eleves)} élèves, {len(session.projets)} projets, {places} placés.", ""]
+    return lignes + comparer(session, affectations, methodes(limite, travailleurs))
 
 
 def somme_de_controle(resultat) -> str:
@@ -201,7 +268,7 @@ def _par_projet(session: Session, resultats: dict, communs: set[str]) -> list[st
     projet au moins ceux du glouton) de ceux où le glouton échoue sur un autre projet de
     la composante (CP-SAT y planifie aussi ce projet-là, qui prend de la capacité).
     """
-    cpsat, glouton = resultats["CP-SAT"][0], resultats["glouton"][0]
+    cpsat, glouton = resultats[list(resultats)[-2]][0], resultats["glouton"][0]
     composante = {p: c.projets for c in glouton.composantes for p in c.projets}
     pire = Counter()
     for pid in sorted(communs):
@@ -264,18 +331,30 @@ def main() -> None:
     parser.add_argument(
         "--limite", type=float, default=60.0, help="budget CP-SAT total (temps déterministe)"
     )
+    parser.add_argument("--travailleurs", type=int, default=travailleurs_par_defaut())
+    parser.add_argument("--sections", default="abc", help="sections à lancer (a, b, c)")
     args = parser.parse_args()
     charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"Machine : {platform.processor() or platform.machine()}, {os.cpu_count()} cœurs "
         f"partagés ; charge moyenne (1, 5, 15 min) au départ : {charge}.\n"
     )
-    print("(a) projet de 20 élèves, 8 structures\n")
-    print("\n".join(bench_a()))
-    print("\n(b) instance taille Normandie\n")
-    print("\n".join(bench_b(args.limite)))
+    if "a" in args.sections:
+        print("(a) projet de 20 élèves, 8 structures\n")
+        print("\n".join(bench_a()))
+    if "b" in args.sections:
+        print("\n(b) instance de rotation taille Normandie (instance_rotation.py)\n")
+        print("\n".join(bench_b(args.limite, args.travailleurs)))
+    if "c" in args.sections:
+        print("\n(c) dossier Normandie du générateur, allocation optimal\n")
+        print("\n".join(bench_c(args.limite, args.travailleurs)))
     charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\nCharge moyenne (1, 5, 15 min) à la fin : {charge}.")
+    soi = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fils = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"\nCharge moyenne (1, 5, 15 min) à la fin : {charge}. Mémoire de pointe : "
+        f"{soi:.0f} Mo (ce processus), {fils:.0f} Mo (le plus gros processus de calcul)."
+    )
 
 
 if __name__ == "__main__":

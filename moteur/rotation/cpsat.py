@@ -16,6 +16,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from moteur.modele import Affectation, LignePlanning, Session
+from moteur.rotation.borne import borne_superieure
 from moteur.rotation.capacite import composantes
 from moteur.rotation.commun import (
     ESSAIS_GROUPES,
@@ -38,6 +39,7 @@ from moteur.rotation.modele_cpsat import (
     classes_symetriques,
     construire,
 )
+from moteur.rotation.parallele import Parallele
 from moteur.rotation.solveur import TEMPS_MIN_S, GardeFou, Horloge, nouveau_solveur
 
 __all__ = [
@@ -52,6 +54,9 @@ __all__ = [
     "planifier_rotation",
 ]
 
+GLOUTON_OPTIMAL = "glouton optimal"  # le glouton atteint la borne : pas de solveur
+DEPART_GARDE = "départ gardé"
+BUDGET_UTILE_S = 0.005  # en dessous, le solveur n'a pas le temps de battre le départ
 SANS_SOLUTION = "aucune rotation trouvée dans le temps imparti ; relancer avec plus de temps"
 STATUTS = {
     cp_model.OPTIMAL: "optimal",
@@ -72,21 +77,28 @@ def planifier_rotation(
     jours_porteur: tuple[date, ...] = (),
     nombre_groupes: dict[str, int] | None = None,
     garde: GardeFou | None = None,
+    travailleurs: int | None = None,
+    version: int = 2,
 ) -> ResultatRotation:
     """Groupes et rotation de tous les projets qui ont des élèves placés.
 
     `limite_s` : budget total du solveur en temps déterministe de CP-SAT (≈ secondes ;
-    solutions de départ, optimisation, diagnostics d'infaisabilité ; voir `Horloge`),
-    réparti entre composantes au prorata de leur nombre de groupes, triplé quand le glouton
-    y échoue (le budget non utilisé profite aux suivantes). Chaque appel au solveur reçoit
-    au moins `TEMPS_MIN_S` : le dépassement est borné par ce plancher.
+    solutions de départ, optimisation, diagnostics d'infaisabilité ; voir `Horloge`).
+    Il est réparti À L'AVANCE entre les composantes que le glouton ne résout pas de façon
+    prouvée optimale, au prorata de leur nombre de groupes, triplé quand le glouton y
+    échoue ; aucune composante ne reçoit le budget non utilisé d'une autre.
+    `travailleurs` : processus de calcul (défaut : cœurs de la machine) ; ne change jamais
+    le résultat, seulement la durée (voir `moteur.rotation.parallele`).
     Même entrée, même graine : même résultat, octet pour octet (voir `moteur.rotation.solveur`).
     `garde` : garde-fou d'horloge (défaut `GardeFou()`) ; s'il saute, `CalculInterrompu`.
     `jours_porteur` : jours de lancement / restitution où l'on préfère les groupes chez le
     porteur, quand le porteur est une structure d'accueil du projet (sinon sans effet).
+    `version=1` : l'ancienne répartition (séquentielle, report du budget, plancher de
+    `TEMPS_MIN_S` par appel), gardée le temps des mesures côte à côte du banc.
     Remplit `affectations[e].groupe` (vide pour les élèves d'un projet en échec).
     """
     poids = poids or Poids()
+    garde = garde or GardeFou()
     resultat = ResultatRotation()
     a_resoudre: dict[str, list[Groupe]] = {}
     for pid, eleves in eleves_par_projet(session, affectations).items():
@@ -96,21 +108,11 @@ def planifier_rotation(
             ajouter_echec(resultat, pid, raisons, eleves)
         else:
             a_resoudre[pid] = groupes
-    comps = composantes(session, list(a_resoudre))
-    tailles = {tuple(c): _poids_temps(session, c, a_resoudre) for c in comps}
-    reste_taille = sum(tailles.values())
-    garde = garde or GardeFou()
-    total = Horloge(limite_s, garde=garde)
-    for i, comp in enumerate(comps):
-        restant = max(0.0, total.budget - total.consomme)
-        part = restant * tailles[tuple(comp)] / max(1, reste_taille)
-        reste_taille -= tailles[tuple(comp)]
-        horloge = Horloge(part, garde=garde)
-        contexte = _Contexte(session, poids, jours_porteur, graine, horloge)
-        _resoudre_composante(contexte, comp, a_resoudre, resultat)
-        total.consomme += horloge.consomme
-        if progression is not None:
-            progression(i + 1, len(comps))
+    commun = _Commun(session, poids, jours_porteur, graine, garde)
+    if version == 1:
+        _planifier_v1(commun, a_resoudre, resultat, limite_s, progression)
+    else:
+        _planifier_v2(commun, a_resoudre, resultat, limite_s, progression, travailleurs)
     # Un seul tri, à la fin : trier après chaque composante était quadratique. Au niveau
     # national (≈ 10 000 composantes, 100 000 lignes), cela faisait ≈ 275 s contre 0,2 s.
     resultat.planning.sort(key=lambda lg: (lg.projet_id, lg.groupe, lg.date))
@@ -125,11 +127,132 @@ def planifier_rotation(
     return resultat
 
 
+@dataclass(frozen=True, slots=True)
+class _Commun:
+    """Ce que toutes les composantes partagent (hérité par les processus de calcul)."""
+
+    session: Session
+    poids: Poids
+    jours_porteur: tuple[date, ...]
+    graine: int
+    garde: GardeFou
+
+
+def _planifier_v1(
+    commun: _Commun,
+    a_resoudre: dict[str, list[Groupe]],
+    resultat: ResultatRotation,
+    limite_s: float,
+    progression: Progression | None,
+) -> None:
+    """Version 1 (avant l'issue 12) : séquentielle, le budget non utilisé passe aux
+    suivantes, au moins `TEMPS_MIN_S` par appel. Gardée pour le banc (avant / après)."""
+    session = commun.session
+    comps = composantes(session, list(a_resoudre))
+    tailles = {tuple(c): _poids_temps(session, c, a_resoudre) for c in comps}
+    reste_taille = sum(tailles.values())
+    total = Horloge(limite_s, garde=commun.garde)
+    for i, comp in enumerate(comps):
+        restant = max(0.0, total.budget - total.consomme)
+        part = restant * tailles[tuple(comp)] / max(1, reste_taille)
+        reste_taille -= tailles[tuple(comp)]
+        horloge = Horloge(part, garde=commun.garde)
+        contexte = _Contexte(
+            session, commun.poids, commun.jours_porteur, commun.graine, horloge, v2=False
+        )
+        _resoudre_composante(contexte, comp, a_resoudre, resultat)
+        total.consomme += horloge.consomme
+        if progression is not None:
+            progression(i + 1, len(comps))
+
+
 def _poids_temps(session: Session, comp: list[str], groupes: dict[str, list[Groupe]]) -> int:
     """Part du temps d'une composante : son nombre de groupes, triplé quand le glouton
     échoue (pas de solution de départ : la faisabilité elle-même est à chercher)."""
     tous = [g for p in comp for g in groupes[p]]
     return len(tous) * (1 if planning_glouton(session, tous) else 3)
+
+
+@dataclass(slots=True)
+class _Preparation:
+    """Composante après la phase 1 : groupes affinés, glouton, et peut-être déjà résolue."""
+
+    projets: list[str]
+    groupes: dict[str, list[Groupe]]
+    essais: dict[str, int]
+    glouton_reussi: bool
+    resolue: ResultatRotation | None  # glouton prouvé optimal : pas de solveur
+
+    @property
+    def poids_temps(self) -> int:
+        if self.resolue is not None:
+            return 0
+        n = sum(len(g) for g in self.groupes.values())
+        return n * (1 if self.glouton_reussi else 3)
+
+
+def _planifier_v2(
+    commun: _Commun,
+    a_resoudre: dict[str, list[Groupe]],
+    resultat: ResultatRotation,
+    limite_s: float,
+    progression: Progression | None,
+    travailleurs: int | None,
+) -> None:
+    """Phase 1 (en parallèle) : groupes affinés, glouton, borne ; phase 2 : parts de budget
+    fixées d'après la phase 1 ; phase 3 (en parallèle) : solveur. Fusion dans l'ordre."""
+    comps = composantes(commun.session, list(a_resoudre))
+    taches = [(comp, {p: a_resoudre[p] for p in comp}) for comp in comps]
+    with Parallele(commun, travailleurs) as calcul:
+        preparations = list(calcul.map(_preparer, taches))
+        total = sum(p.poids_temps for p in preparations)
+        parts = [limite_s * p.poids_temps / max(1, total) for p in preparations]
+        a_faire = [(p, part) for p, part in zip(preparations, parts, strict=True) if not p.resolue]
+        resolues = calcul.map(_resoudre_preparee, a_faire)
+        for i, prep in enumerate(preparations):
+            partiel = prep.resolue or next(resolues)
+            resultat.planning.extend(partiel.planning)
+            for pid, groupes in partiel.groupes.items():
+                resultat.groupes.setdefault(pid, []).extend(groupes)
+            resultat.composantes.extend(partiel.composantes)
+            resultat.echecs.update(partiel.echecs)
+            if progression is not None:
+                progression(i + 1, len(comps))
+
+
+def _preparer(commun: _Commun, tache: tuple[list[str], dict[str, list[Groupe]]]) -> _Preparation:
+    """Groupes affinés, glouton ; composante résolue si le glouton atteint la borne."""
+    comp, groupes = tache
+    session = commun.session
+    essais: dict[str, int] = {}
+    _affiner_groupes(session, comp, groupes, essais)
+    tous = [g for p in comp for g in groupes[p]]
+    lignes = planning_glouton(session, tous)
+    prep = _Preparation(comp, groupes, essais, bool(lignes), None)
+    if lignes:
+        score = score_planning(session, tous, lignes, commun.poids, commun.jours_porteur)
+        borne = borne_superieure(session, tous, commun.poids, commun.jours_porteur)
+        if score >= borne:
+            resolue = ResultatRotation(planning=lignes)
+            resolue.composantes.append(
+                StatsComposante(tuple(comp), GLOUTON_OPTIMAL, score, borne, 0.0)
+            )
+            for g in tous:
+                resolue.groupes.setdefault(g.projet_id, []).append(g)
+            prep.resolue = resolue
+    return prep
+
+
+def _resoudre_preparee(commun: _Commun, tache: tuple[_Preparation, float]) -> ResultatRotation:
+    """Une composante avec sa part de budget ; sans plancher quand le glouton a réussi
+    (son départ est gardé si le solveur ne fait pas mieux)."""
+    prep, part = tache
+    plancher = 0.0 if prep.glouton_reussi else TEMPS_MIN_S
+    horloge = Horloge(part, garde=commun.garde, plancher=plancher)
+    ctx = _Contexte(commun.session, commun.poids, commun.jours_porteur, commun.graine, horloge)
+    resultat = ResultatRotation()
+    _resoudre_composante(ctx, prep.projets, prep.groupes, resultat, prep.essais)
+    return resultat
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +262,28 @@ class _Contexte:
     jours_porteur: tuple[date, ...]
     graine: int
     horloge: Horloge  # budget de la composante
+    v2: bool = True  # borne calculée, départ comme plancher du score, budget sans plancher
+
+    @property
+    def v1(self) -> bool:
+        return not self.v2
 
     def restant(self) -> float:
         return self.horloge.restant()
 
 
 def _resoudre_composante(
-    ctx: _Contexte, comp: list[str], groupes: dict[str, list[Groupe]], resultat: ResultatRotation
+    ctx: _Contexte,
+    comp: list[str],
+    groupes: dict[str, list[Groupe]],
+    resultat: ResultatRotation,
+    essais: dict[str, int] | None = None,
 ) -> None:
+    """Résout la composante ; `essais` donné : groupes déjà affinés (phase 1 de la v2)."""
     restants = list(comp)
-    essais: dict[str, int] = {}
-    _affiner_groupes(ctx.session, restants, groupes, essais)
+    if essais is None:
+        essais = {}
+        _affiner_groupes(ctx.session, restants, groupes, essais)
     while restants:
         tous = [g for p in restants for g in groupes[p]]
         statut = _resoudre(ctx, restants, tous, resultat)
@@ -217,6 +351,14 @@ def _resoudre(
     depart = _depart(ctx, tous)
     if depart is None:
         return cp_model.INFEASIBLE
+    borne_calculee = (
+        borne_superieure(ctx.session, tous, ctx.poids, ctx.jours_porteur) if ctx.v2 else None
+    )
+    if depart and ctx.v2 and ctx.horloge.budget - ctx.horloge.consomme < BUDGET_UTILE_S:
+        # Budget trop petit pour battre le départ : pas de modèle ni de solveur.
+        score = score_planning(ctx.session, tous, depart, ctx.poids, ctx.jours_porteur)
+        _garder_depart(resultat, projets, tous, depart, score, borne_calculee, t0)
+        return cp_model.FEASIBLE
     m = construire(ctx.session, tous, ctx.poids, ctx.jours_porteur)
     m.modele.maximize(sum(m.score))
     glouton = _indice(ctx.session, m, depart)
@@ -225,30 +367,51 @@ def _resoudre(
         if glouton
         else None
     )
+    if ctx.v2 and score_glouton is not None:
+        # Seules comptent les solutions au moins aussi bonnes que le départ.
+        m.modele.add(sum(m.score) >= score_glouton)
     solveur = nouveau_solveur(ctx.graine, avec_max_lp=True)
     statut = ctx.horloge.resoudre(solveur, m.modele)
-    duree = time.perf_counter() - t0
     trouve = statut in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if score_glouton is not None and (not trouve or solveur.objective_value < score_glouton):
-        borne = solveur.best_objective_bound if trouve else None
-        stats = StatsComposante(tuple(projets), "départ gardé", score_glouton, borne, duree)
-        resultat.composantes.append(stats)
-        resultat.planning.extend(glouton)
-        for g in tous:
-            resultat.groupes.setdefault(g.projet_id, []).append(g)
+        borne = solveur.best_objective_bound if trouve or statut == cp_model.UNKNOWN else None
+        if ctx.v1 and not trouve:
+            borne = None
+        if borne_calculee is not None:
+            borne = borne_calculee if borne is None else min(borne, borne_calculee)
+        if statut == cp_model.INFEASIBLE:  # le départ atteint l'optimum (v2)
+            borne = score_glouton
+        _garder_depart(resultat, projets, tous, glouton, score_glouton, borne, t0)
         return cp_model.FEASIBLE
+    duree = time.perf_counter() - t0
     if not trouve:
         return cp_model.INFEASIBLE if statut == cp_model.INFEASIBLE else cp_model.UNKNOWN
+    borne_solveur = solveur.best_objective_bound
+    if borne_calculee is not None:
+        borne_solveur = min(borne_solveur, borne_calculee)
     stats = StatsComposante(
-        tuple(projets),
-        STATUTS[statut],
-        solveur.objective_value,
-        solveur.best_objective_bound,
-        duree,
+        tuple(projets), STATUTS[statut], solveur.objective_value, borne_solveur, duree
     )
     resultat.composantes.append(stats)
     _extraire(m, solveur, resultat)
     return statut
+
+
+def _garder_depart(
+    resultat: ResultatRotation,
+    projets: list[str],
+    tous: list[Groupe],
+    lignes: list[LignePlanning],
+    score: float,
+    borne: float | None,
+    t0: float,
+) -> None:
+    duree = time.perf_counter() - t0
+    statut = GLOUTON_OPTIMAL if borne is not None and score >= borne else DEPART_GARDE
+    resultat.composantes.append(StatsComposante(tuple(projets), statut, score, borne, duree))
+    resultat.planning.extend(lignes)
+    for g in tous:
+        resultat.groupes.setdefault(g.projet_id, []).append(g)
 
 
 def _depart(ctx: _Contexte, groupes: list[Groupe]) -> list[LignePlanning] | None:

@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from moteur.erreurs import ErreurUtilisateur
 
-TEMPS_MIN_S = 0.05  # plancher de temps (déterministe) par appel au solveur
+TEMPS_MIN_S = 0.05  # plancher de temps (déterministe) par appel, sans solution de départ
 GARDE_MURALE = 30.0  # garde-fou : secondes d'horloge par unité de temps déterministe
 GARDE_MURALE_MIN_S = 60.0  # … plus ce plancher (marge pour une machine très chargée)
 
@@ -77,14 +77,16 @@ class GardeFou:
 class Horloge:
     """Budget de calcul en temps DÉTERMINISTE de CP-SAT (≈ secondes sur une machine
     moyenne), pas en secondes d'horloge. Le temps consommé (rendu par CP-SAT, reproductible
-    avec un seul fil) est décompté du budget ; chaque appel reçoit au moins `TEMPS_MIN_S`."""
+    avec un seul fil) est décompté du budget ; chaque appel reçoit au moins `plancher`
+    (`TEMPS_MIN_S` par défaut ; 0 quand une solution de départ existe déjà)."""
 
     budget: float
     consomme: float = 0.0
     garde: GardeFou = field(default_factory=GardeFou)
+    plancher: float = TEMPS_MIN_S
 
     def restant(self) -> float:
-        return max(TEMPS_MIN_S, self.budget - self.consomme)
+        return max(self.plancher, self.budget - self.consomme)
 
     def resoudre(
         self, solveur: cp_model.CpSolver, modele: cp_model.CpModel, part: float = 1.0

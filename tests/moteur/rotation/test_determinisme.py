@@ -44,20 +44,24 @@ SCRIPT = textwrap.dedent(
             return GardeFou.resoudre(self, solveur, modele, limite)
 
     facteur = float(sys.argv[1])  # > 1 : horloge du garde-fou ralentie (machine lente)
+    travailleurs = int(sys.argv[2])  # processus de calcul (les limites ne sont vues qu'à 1)
     garde = Espion(horloge=lambda: facteur * time.monotonic())
     session = instance_normandie(0, n_projets=80, n_structures=480)
     capacites = capacite_effective(session)
     effectifs = {p: c.capacite for p, c in capacites.items() if c.capacite > 0}
     par_projet = eleves_places(session, effectifs)
     affectations = {e: Affectation(e, p, 1) for p, es in par_projet.items() for e in es}
-    r = planifier_rotation(session, affectations, limite_s=4.0, garde=garde)
+    r = planifier_rotation(
+        session, affectations, limite_s=4.0, garde=garde, travailleurs=travailleurs
+    )
     for lg in r.planning:
         print(lg.projet_id, lg.groupe, lg.date.isoformat(), lg.structure_id, sep=";")
     for c in r.composantes:
         print("composante", ",".join(c.projets), c.statut, repr(c.objectif), repr(c.borne))
     for pid, echec in sorted(r.echecs.items()):
         print("echec", pid, " | ".join(echec.raisons))
-    print("limites", " ".join(limites))
+    if travailleurs == 1:
+        print("limites", " ".join(limites))
     """
 )
 
@@ -66,14 +70,14 @@ SCRIPT = textwrap.dedent(
 OCCUPE = "import time\nfin = time.monotonic() + 60\nwhile time.monotonic() < fin: pass"
 
 
-def _executer(graine_hachage: str, facteur: float, charge: bool) -> bytes:
+def _executer(graine_hachage: str, facteur: float, charge: bool, travailleurs: int = 1) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": graine_hachage, "PYTHONPATH": str(RACINE)}
     occupe = None
     if charge:  # un processus occupé pendant l'exécution, tué à la fin
         occupe = subprocess.Popen([sys.executable, "-c", OCCUPE], stdout=subprocess.DEVNULL)
     try:
         sortie = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(facteur)],
+            [sys.executable, "-c", SCRIPT, str(facteur), str(travailleurs)],
             cwd=RACINE,
             env=env,
             capture_output=True,
@@ -91,7 +95,12 @@ def _executer(graine_hachage: str, facteur: float, charge: bool) -> bytes:
 def test_rotation_identique_sous_charge_horloge_lente_et_autre_graine_de_hachage():
     calme = _executer("0", 1.0, charge=False)
     chargee = _executer("4242", 2.0, charge=True)
+    # Deux processus de calcul, machine chargée : même résultat que le calcul à un seul.
+    parallele = _executer("77", 2.0, charge=True, travailleurs=2)
     lignes = calme.decode().splitlines()
+    sans_limites = [lg for lg in lignes if not lg.startswith("limites")]
+    assert parallele.decode().splitlines() == sans_limites
+    assert any(lg.startswith("limites ") and len(lg.split()) > 30 for lg in lignes)
     composantes = [lg for lg in lignes if lg.startswith("composante")]
     # L'instance éprouve bien la répartition du budget : plusieurs composantes, dont des
     # composantes de plusieurs projets, et des composantes arrêtées par la limite.
@@ -137,9 +146,37 @@ def test_chaque_appel_a_cp_sat_a_un_seul_fil_et_un_budget_deterministe(monkeypat
         return statut
 
     monkeypatch.setattr(GardeFou, "resoudre", espion)
-    planifier_rotation(session, dict(affectations), limite_s=1.0)
+    # Un seul travailleur : l'espion ne voit que les appels de ce processus.
+    planifier_rotation(session, dict(affectations), limite_s=1.0, travailleurs=1)
     assert vus
     for fils, deterministe, murale in vus:
         assert fils == 1
         assert 0 < deterministe <= 1.0
         assert murale >= GardeFou().plafond(deterministe)  # l'horloge ne coupe pas avant
+
+
+def _empreinte(session: Session, affectations: dict[str, Affectation], travailleurs: int) -> str:
+    r = planifier_rotation(session, affectations, limite_s=1.5, travailleurs=travailleurs)
+    lignes = [f"{lg.projet_id};{lg.groupe};{lg.date};{lg.structure_id}" for lg in r.planning]
+    lignes += [f"{p};{g.libelle};{','.join(g.eleves)}" for p in r.groupes for g in r.groupes[p]]
+    lignes += [f"{c.projets};{c.statut};{c.objectif!r};{c.borne!r}" for c in r.composantes]
+    lignes += [f"{p};{e.raisons}" for p, e in r.echecs.items()]
+    lignes += [f"{e};{a.groupe}" for e, a in affectations.items()]
+    return "\n".join(lignes)
+
+
+def test_un_et_deux_travailleurs_donnent_le_meme_resultat_octet_pour_octet():
+    from benchmarks.instance_rotation import eleves_places, instance_normandie
+
+    session = instance_normandie(1, n_projets=24, n_structures=144)
+    capacites = capacite_effective(session)
+    effectifs = {p: c.capacite for p, c in capacites.items() if c.capacite > 0}
+    par_projet = eleves_places(session, effectifs)
+
+    def affectations() -> dict[str, Affectation]:
+        return {e: Affectation(e, p, 1) for p, es in par_projet.items() for e in es}
+
+    un = _empreinte(session, affectations(), travailleurs=1)
+    deux = _empreinte(session, affectations(), travailleurs=2)
+    assert un.count("\n") > 300  # un vrai planning, pas deux listes vides
+    assert un == deux
