@@ -7,10 +7,12 @@ API publique :
 - `borne_max_flot(session, capacites=None) -> int` ;
 - `calculer_priorites(session, bareme=None, graine=0, capacites=None) -> Priorites` et
   `paires_envie_justifiee(session, resultat, priorites) -> int` ;
-- `Bareme`, `bareme_defaut()`, `charger_bareme(chemin)` ; `texte_rapport(resultat)`.
+- `Bareme`, `bareme_defaut()` (chances égales, taux minimum), `bareme_priorite_absolue()`
+  (option : boursiers et ruraux d'abord), `charger_bareme(chemin)` ;
+  `texte_rapport(resultat)`.
 """
 
-from moteur.affectation.bareme import Bareme, bareme_defaut, charger_bareme
+from moteur.affectation.bareme import Bareme, bareme_defaut, bareme_priorite_absolue, charger_bareme
 from moteur.affectation.principal import affecter, calculer_priorites, premier_arrive
 from moteur.affectation.priorites import Priorites
 from moteur.affectation.rapport import (
@@ -30,6 +32,7 @@ __all__ = [
     "ResultatAffectation",
     "affecter",
     "bareme_defaut",
+    "bareme_priorite_absolue",
     "borne_max_flot",
     "calculer_indicateurs",
     "calculer_priorites",

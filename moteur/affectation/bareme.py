@@ -34,6 +34,7 @@ import numpy as np
 from moteur.erreurs import ErreurUtilisateur, Probleme
 
 CHEMIN_DEFAUT = Path(__file__).with_name("bareme_defaut.json")
+CHEMIN_PRIORITE_ABSOLUE = Path(__file__).with_name("bareme_priorite_absolue.json")
 
 
 EGALITES = ("taux_minimum", "priorite_absolue")
@@ -94,6 +95,11 @@ class Bareme:
 
 def bareme_defaut() -> Bareme:
     return charger_bareme(CHEMIN_DEFAUT)
+
+
+def bareme_priorite_absolue() -> Bareme:
+    """L'option publiée « priorité absolue » (l'ancien barème par défaut)."""
+    return charger_bareme(CHEMIN_PRIORITE_ABSOLUE)
 
 
 def charger_bareme(chemin: str | Path) -> Bareme:

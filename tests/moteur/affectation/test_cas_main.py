@@ -13,12 +13,18 @@ from moteur.affectation import (
     paires_envie_justifiee,
     premier_arrive,
 )
-from moteur.affectation.bareme import Bareme, bareme_defaut, bareme_depuis_dict, charger_bareme
+from moteur.affectation.bareme import (
+    Bareme,
+    bareme_defaut,
+    bareme_depuis_dict,
+    bareme_priorite_absolue,
+    charger_bareme,
+)
 from moteur.erreurs import ErreurUtilisateur
 from tests.moteur.affectation.fabrique import session_test
 
 # L'ancien barème par défaut : points d'abord, puis distance, puis tirage au sort.
-ABSOLUE = charger_bareme("moteur/affectation/bareme_priorite_absolue.json")
+ABSOLUE = bareme_priorite_absolue()
 
 
 def projets_de(resultat) -> dict[str, str | None]:

@@ -19,8 +19,15 @@ from moteur.affectation import (
     paires_envie_justifiee,
     premier_arrive,
 )
+from moteur.affectation.bareme import bareme_defaut, bareme_priorite_absolue
 from moteur.distances import haversine_km
 from tests.moteur.affectation.fabrique import session_test
+
+# Les deux barèmes : chances égales (défaut) et priorité absolue (option).
+BAREMES = [
+    bareme_defaut(),
+    bareme_priorite_absolue(),
+]
 
 NAISSANCES = [date(2009, 3, 1), date(2010, 6, 17), date(2010, 12, 1), date(2011, 8, 1)]
 REGLAGES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -84,11 +91,12 @@ def test_regles_dures_toutes_politiques(donnees, graine):
 
 
 @REGLAGES
-@given(sessions(), st.integers(0, 3))
-def test_stable_sans_envie_justifiee_ni_gaspillage(donnees, graine):
+@given(sessions(), st.integers(0, 3), st.sampled_from(BAREMES))
+def test_stable_sans_envie_justifiee_ni_gaspillage(donnees, graine, bareme):
+    # Envie justifiée au sens du barème en vigueur (ordre d'appel, points s'il y en a).
     session, capacites = donnees
-    resultat = affecter(session, "stable", graine, capacites)
-    priorites = calculer_priorites(session, graine=graine, capacites=capacites)
+    resultat = affecter(session, "stable", graine, capacites, bareme=bareme)
+    priorites = calculer_priorites(session, bareme=bareme, graine=graine, capacites=capacites)
     assert paires_envie_justifiee(session, resultat, priorites) == 0
     # Non gaspilleur : un élève qui préfère un projet éligible le trouve complet.
     compte = Counter(resultat.placees.values())
@@ -100,11 +108,12 @@ def test_stable_sans_envie_justifiee_ni_gaspillage(donnees, graine):
 
 
 @REGLAGES
-@given(sessions(), st.integers(0, 3))
-def test_optimal_atteint_la_borne_max_flot(donnees, graine):
+@given(sessions(), st.integers(0, 3), st.sampled_from(BAREMES))
+def test_optimal_atteint_la_borne_max_flot(donnees, graine, bareme):
     session, capacites = donnees
     borne = borne_max_flot(session, capacites)
-    optimal = affecter(session, "optimal", graine, capacites).indicateurs.eleves_places
+    resultat = affecter(session, "optimal", graine, capacites, bareme=bareme)
+    optimal = resultat.indicateurs.eleves_places
     assert optimal == borne
     assert affecter(session, "stable", graine, capacites).indicateurs.eleves_places <= borne
     assert premier_arrive(session, capacites).indicateurs.eleves_places <= borne
@@ -121,8 +130,8 @@ def test_deterministe(donnees, graine):
 
 
 @REGLAGES
-@given(sessions(), st.data())
-def test_stable_non_manipulable(donnees, data):
+@given(sessions(), st.data(), st.sampled_from(BAREMES))
+def test_stable_non_manipulable(donnees, data, bareme):
     # Un élève qui ment sur l'ordre (ou tronque) ses voeux n'obtient jamais mieux,
     # selon ses vraies préférences.
     session, capacites = donnees
@@ -130,10 +139,11 @@ def test_stable_non_manipulable(donnees, data):
         return
     eid = data.draw(st.sampled_from(sorted(session.eleves)))
     vrais = session.eleves[eid].voeux
-    sincere = affecter(session, "stable", 0, capacites).affectations[eid].rang or 10**9
+    sincere = affecter(session, "stable", 0, capacites, bareme=bareme).affectations[eid].rang
+    sincere = sincere or 10**9
     menteur = data.draw(st.permutations(vrais))[: data.draw(st.integers(0, len(vrais)))]
     session.eleves[eid].voeux = tuple(menteur)
-    obtenu = affecter(session, "stable", 0, capacites).affectations[eid].projet_id
+    obtenu = affecter(session, "stable", 0, capacites, bareme=bareme).affectations[eid].projet_id
     rang_vrai = vrais.index(obtenu) + 1 if obtenu is not None else 10**9
     assert rang_vrai >= sincere
 
