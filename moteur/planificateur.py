@@ -134,7 +134,10 @@ def planifier(
         borne = borne_max_flot(session_tour, plafonds)
         borne_initiale = borne_initiale or borne
         durees["affectation"] = durees.get("affectation", 0.0) + time.perf_counter() - debut
-        plan = Plan(affectations=resultat.affectations)
+        # Copie : le repli de la rotation modifie le plan, l'affectation reste telle quelle.
+        plan = Plan(
+            affectations={e: dataclasses.replace(a) for e, a in resultat.affectations.items()}
+        )
         retires: dict[str, str] = {}
         rotation = None
         tour = TourBoucle(numero, len(resultat.placees), borne, 0, (), 0)

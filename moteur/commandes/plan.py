@@ -169,7 +169,8 @@ class Progression:
         self.barre = barre
 
         def signaler(etape: str, avancement: float) -> None:
-            barre.set_description_str(etape, refresh=False)
+            # Redessinée à chaque nouvelle étape, sinon au plus toutes les 0,5 s.
+            barre.set_description_str(etape, refresh=etape != barre.desc)
             barre.update(max(0, round(100 * avancement) - barre.n))
 
         return signaler

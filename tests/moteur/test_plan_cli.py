@@ -107,3 +107,34 @@ def test_plan_identique_octet_pour_octet_avec_une_autre_graine_de_hachage(tmp_pa
     assert len(_lignes(sorties[0] / "planning.csv")) > 200
     for nom in ("affectations.csv", "planning.csv", "rapport.md"):
         assert (sorties[0] / nom).read_bytes() == (sorties[1] / nom).read_bytes(), nom
+
+
+def test_progression_hors_terminal_quelques_lignes_sans_retour_chariot(
+    dossier_valide, tmp_path, capsys
+):
+    sortie = tmp_path / "plan"
+    assert main(["plan", str(dossier_valide), "--out", str(sortie)]) == 0
+    erreur = capsys.readouterr().err
+    assert "\r" not in erreur
+    lignes = [x for x in erreur.splitlines() if x.startswith("plan : ")]
+    assert 3 <= len(lignes) <= 12, lignes
+    assert lignes[-1] == "plan : Terminé (100 %)"
+    entete = (sortie / "composantes.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert entete == "projets,statut,objectif,borne,ecart_pct,raisons"
+
+
+def test_progression_sur_un_terminal_barre_tqdm():
+    import io
+
+    from moteur.commandes.plan import Progression
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    flux = Terminal()
+    with Progression(False, flux) as signaler:
+        for i in range(5):
+            signaler("Affectation des élèves", i / 4)
+    assert "Affectation des élèves" in flux.getvalue() and "\r" in flux.getvalue()
+    assert "plan : " not in flux.getvalue()

@@ -53,3 +53,63 @@ def test_eleve_sans_programme_possible_retire_avec_raison_et_plan_valide():
     assert verifier(session, resultat.plan) == []
     rapport = texte_rapport_plan(session, resultat)
     assert all(e in rapport for e in retires)
+
+
+def _session_avec_autre_voeu() -> Session:
+    """Comme `_session`, mais les deux jeunes demandent aussi P2 (S3, 10 places par jour) :
+    celui que P1 ne peut pas tenir doit se voir proposer P2 avant l'écriture du plan."""
+    s = _session()
+    s.structures["S3"] = StructureAccueil("S3", "Magasin", ("D",), "14118", ICI, 10)
+    s.projets["P2"] = Projet(
+        "P2", "Commerce", TypeProjet.MONO_SITE, "Club", "14118", ICI, 5, ("S3",)
+    )
+    for eid in ("J1", "J2"):
+        s.eleves[eid].voeux = ("P1", "P2")
+    return s
+
+
+def test_boucle_propose_les_autres_voeux_avant_d_ecrire_le_plan():
+    sans_boucle = planifier(
+        _session_avec_autre_voeu(), "optimal", limite_rotation_s=5, tours_boucle=1
+    )
+    places_sans = sum(1 for a in sans_boucle.plan.affectations.values() if a.projet_id)
+    # La rotation ne tient qu'un jeune, mais son explication (« 2 élèves de moins de 16 ans
+    # pour 1 place ») retire les deux : tous deux sont perdus sans la boucle.
+    assert set(sans_boucle.retires) == {"J1", "J2"}
+
+    session = _session_avec_autre_voeu()
+    resultat = planifier(session, "optimal", limite_rotation_s=5)
+    places = sum(1 for a in resultat.plan.affectations.values() if a.projet_id)
+    assert places == places_sans + 2 == 5
+    assert not resultat.retires
+    assert places == resultat.borne  # la borne pour les capacités que P1 tient vraiment
+    assert len(resultat.tours) == 2 and resultat.plafonds["P1"] == 3
+    assert set(resultat.reorientes) == {"J1", "J2"}
+    for eid in ("J1", "J2"):
+        assert resultat.plan.affectations[eid].projet_id == "P2"
+        assert resultat.plan.affectations[eid].rang == 2
+    assert verifier(session, resultat.plan) == []
+    rapport = texte_rapport_plan(session, resultat)
+    assert "Boucle affectation ⇄ programmes" in rapport
+    assert "P1 (3)" in rapport  # P1 ramené à ce que son programme a tenu
+
+
+def test_boucle_sans_autre_voeu_l_ecart_restant_est_prouve():
+    session = _session()
+    resultat = planifier(session, "optimal", limite_rotation_s=5)
+    places = sum(1 for a in resultat.plan.affectations.values() if a.projet_id)
+    assert places == resultat.borne == 3  # tour 2 : P1 à 3, les jeunes n'ont pas d'autre voeu
+    assert len(resultat.tours) == 2
+    for eid in ("J1", "J2"):
+        assert not resultat.plan.affectations[eid].projet_id
+        assert "faute de programme possible" in resultat.raisons[eid]
+
+
+def test_rapport_commence_par_une_page_de_chiffres_au_format_francais():
+    session = _session_avec_autre_voeu()
+    rapport = texte_rapport_plan(session, planifier(session, "stable", limite_rotation_s=5))
+    debut = rapport.split("## Boucle")[0]
+    for titre in ("Élèves placés", "Premier voeu", "boursiers", "ruraux", "Mixité", "Découverte"):
+        assert titre in debut, titre
+    assert "100,0\u00a0%" in debut or ",0\u00a0%" in debut
+    assert "composantes.csv" in debut
