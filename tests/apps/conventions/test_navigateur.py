@@ -116,3 +116,41 @@ def test_tournee_depuis_les_espaces_jusqu_a_signee(session_bd, live_server, navi
     contexte.close()
     e1.refresh_from_db()
     assert e1.statut == Convention.Statut.SIGNEE
+
+
+def test_presence_au_clavier_le_choix_se_voit(session_bd, live_server, navigateur) -> None:
+    """La structure note une absence au clavier (Tab puis Espace) ; le bouton choisi est
+    « pressé » (aria-pressed) et se distingue sans la couleur (coche, bordure, graisse)."""
+    from apps.structures.models import StructureAccueil
+
+    s1 = StructureAccueil.objects.get(session=session_bd, identifiant="S1")
+    compte = UtilisateurFactory(structure=True)
+    s1.gestionnaires.add(compte)
+    page = navigateur.new_page()
+    _connecter(page, live_server.url, compte)
+    page.goto(live_server.url + reverse("conventions:attendus", args=[s1.pk]))
+    groupe = page.get_by_role("group", name="Présence de E2 le 18/06")
+    groupe.get_by_role("button", name="Présent").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Absent"
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    groupe = page.get_by_role("group", name="Présence de E2 le 18/06")
+    absent = groupe.get_by_role("button", name=re.compile("Absent$"))
+    present = groupe.get_by_role("button", name="Présent")
+    assert absent.get_attribute("aria-pressed") == "true"
+    assert present.get_attribute("aria-pressed") == "false"
+
+    def style(bouton, propriete: str, pseudo: str = "") -> str:
+        return bouton.evaluate(
+            f"(b) => getComputedStyle(b, {pseudo!r} || null).getPropertyValue({propriete!r})"
+        )
+
+    assert style(absent, "content", "::before").startswith('"✓')
+    assert style(present, "content", "::before") in ("none", "normal")
+    assert style(absent, "font-weight") == "700" != style(present, "font-weight")
+    assert style(absent, "border-top-width") == "3px"
+    assert style(absent, "background-color") != style(present, "background-color")
+    # Le choix persiste : l'autre élève du même jour reste sans choix.
+    autre = page.get_by_role("group", name="Présence de E1 le 18/06")
+    assert autre.locator("[aria-pressed=true]").count() == 0
