@@ -1,15 +1,22 @@
-"""Benchmark de l'allocation : quatre méthodes côte à côte, dans la même exécution.
+"""Benchmark de l'allocation : les méthodes côte à côte, dans la même exécution.
 
-    .venv/bin/python -m benchmarks.bench_affectation                 # Normandie + nationale
+    .venv/bin/python -m benchmarks.bench_affectation            # Normandie et Normandie tendue
     .venv/bin/python -m benchmarks.bench_affectation --tailles normandie --delai 120
 
-Méthodes : premier arrivé premier servi, le paquet PyPI `matching` (StudentAllocation,
-acceptation différée sans mixité, mêmes priorités), `stable`, `optimal-avant` (copie figée
-de la version précédente de `optimal`, pour mesurer le gain côte à côte) et `optimal`.
+Méthodes :
+- `premier-arrive` : premier arrivé, premier servi (base de comparaison) ;
+- `stable-avant`, `optimal-avant` : le barème à priorité absolue (l'ancien défaut,
+  `bareme_priorite_absolue.json`), pour l'avant et l'après dans la même exécution ;
+- `stable`, `optimal` : le barème par défaut (chances égales, taux minimum) ;
+- `flot-sans-equite` : le flot d'`optimal` sans l'égalité des chances (`poids_egalite` = 0),
+  même nombre de placés : la comparaison des premiers voeux ;
+- `matching` (sur demande) : le paquet PyPI `matching` (StudentAllocation, acceptation
+  différée sans mixité, mêmes priorités) ; il ne finit pas en 120 s à la taille Normandie.
 Chaque méthode tourne dans un processus fils (fork) : temps de l'allocation seule (session
-déjà en mémoire, éligibilité comprise), mémoire de pointe du fils (ru_maxrss, session
-comprise), et un délai au-delà duquel la méthode est arrêtée et déclarée « hors délai ».
-Les contrôles (borne max-flot, paires d'envie justifiée) sont recalculés indépendamment.
+déjà en mémoire, éligibilité et indicateurs compris ; pour `optimal`, les deux flots),
+mémoire de pointe du fils (ru_maxrss, session comprise), et un délai au-delà duquel la
+méthode est arrêtée et déclarée « hors délai ». Les contrôles (borne max-flot, paires
+d'envie justifiée au sens du barème de la méthode) sont recalculés indépendamment.
 """
 
 from __future__ import annotations
@@ -22,8 +29,7 @@ import resource
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,15 +41,38 @@ from moteur.affectation import (
     eligibles_reference,
     paires_envie_justifiee,
 )
-from moteur.affectation.bareme import Bareme, bareme_defaut
-from moteur.affectation.eligibilite import Instance, construire_instance
-from moteur.affectation.optimal import Noeuds, assembler_reseau, resoudre_reseau
+from moteur.affectation.bareme import Bareme, bareme_defaut, bareme_priorite_absolue
+from moteur.affectation.eligibilite import construire_instance
 from moteur.affectation.principal import construire_resultat
-from moteur.affectation.priorites import points_tableau, rangs_priorite, reserves_tableau
+from moteur.affectation.priorites import rangs_priorite
 from moteur.affectation.resultat import ResultatAffectation
 from moteur.modele import Session
 
-METHODES = ("premier-arrive", "matching", "stable", "optimal-avant", "optimal")
+METHODES = (
+    "premier-arrive",
+    "stable-avant",
+    "stable",
+    "optimal-avant",
+    "optimal",
+    "flot-sans-equite",
+    "matching",
+)
+PAR_DEFAUT = METHODES[:-1]
+
+
+def bareme_de(methode: str) -> Bareme:
+    """Le barème d'une méthode du banc."""
+    if methode.endswith("-avant"):
+        return bareme_priorite_absolue()
+    if methode == "flot-sans-equite":
+        return replace(bareme_defaut(), poids_egalite=0)
+    return bareme_defaut()
+
+
+def politique_de(methode: str) -> str:
+    if methode == "flot-sans-equite":
+        return "optimal"
+    return methode.removesuffix("-avant")
 
 
 @dataclass
@@ -104,56 +133,6 @@ def _matching_grande_pile(session: Session) -> np.ndarray:
     return sortie[0]
 
 
-def _optimal_avant(
-    instance: Instance,
-    bareme: Bareme,
-    graine: int,
-    avec_mixite: bool = True,
-    progression: Callable[[float], None] | None = None,
-) -> np.ndarray:
-    """La version précédente de `optimal`, pour comparer côte à côte. Sa numérotation des
-    nœuds (ordre du tirage) et ses coûts (K = (rang max - 1) × élèves + 1, coût de rang =
-    rang - 1) sont figés ici ; l'assemblage des arcs et la résolution sont ceux d'`optimal`."""
-    indices, _ = instance.voeux_eligibles()
-    indices = indices[instance.capacite[instance.v_projet[indices]] > 0]
-    # Les élèves entrent dans le réseau dans l'ordre du tirage au sort : parmi des
-    # solutions de même coût, le choix du solveur est ainsi reproductible (graine).
-    tirage = np.random.default_rng(graine).permutation(instance.nb_eleves)
-    indices = indices[np.lexsort((instance.v_rang[indices], tirage[instance.v_eleve[indices]]))]
-    eleves_reseau = np.unique(instance.v_eleve[indices])
-    eleves_reseau = eleves_reseau[np.argsort(tirage[eleves_reseau], kind="stable")]
-    n_e = len(eleves_reseau)
-    if n_e == 0:
-        return np.full(instance.nb_eleves, -1, dtype=np.int64)
-    noeud_eleve = np.full(instance.nb_eleves, -1, dtype=np.int64)
-    noeud_eleve[eleves_reseau] = 2 + np.arange(n_e)
-    n_p = instance.nb_projets
-    noeud_projet = 2 + n_e + np.arange(n_p)
-    reserves = reserves_tableau(instance, bareme) if avec_mixite else np.zeros((n_p, 3), int)
-    avec_reserve = reserves[:, 0] + reserves[:, 1] > 0
-    # Nœuds « filles » (g = 0) et « garçons » (g = 1) des projets à places réservées.
-    proj_res = np.flatnonzero(avec_reserve)
-    noeud_genre = np.full((n_p, 2), -1, dtype=np.int64)
-    base = 2 + n_e + n_p
-    noeud_genre[proj_res, 0] = base + 2 * np.arange(len(proj_res))
-    noeud_genre[proj_res, 1] = base + 2 * np.arange(len(proj_res)) + 1
-
-    rang_max = int(instance.v_rang[indices].max())
-    poids = (rang_max - 1) * n_e + 1  # K : au-dessus de toute variation des rangs
-    reseau = assembler_reseau(
-        instance,
-        reserves,
-        indices,
-        eleves_reseau,
-        Noeuds(noeud_eleve, noeud_projet, noeud_genre),
-        instance.v_rang[indices] - 1,
-        poids,
-        poids * bareme.poids_mixite if avec_mixite else 0,
-        bareme.points_max - points_tableau(instance, bareme)[eleves_reseau],
-    )
-    return resoudre_reseau(reseau, instance.nb_eleves, progression)
-
-
 def _executer(session: Session, methode: str, graine: int, tuyau) -> None:
     debut = time.perf_counter()
     if methode == "matching":
@@ -163,15 +142,8 @@ def _executer(session: Session, methode: str, graine: int, tuyau) -> None:
         resultat = construire_resultat(
             session, instance, projet, "matching", graine, bareme_defaut()
         )
-    elif methode == "optimal-avant":
-        instance = construire_instance(session)
-        projet = _optimal_avant(instance, bareme_defaut(), graine)
-        resultat = construire_resultat(
-            session, instance, projet, "optimal", graine, bareme_defaut()
-        )
-        duree = time.perf_counter() - debut
     else:
-        resultat = affecter(session, methode, graine)
+        resultat = affecter(session, politique_de(methode), graine, bareme=bareme_de(methode))
         duree = time.perf_counter() - debut
     pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Ko → Mo (Linux)
     tuyau.send((duree, pic, resultat))
@@ -221,55 +193,84 @@ def mesurer_repete(
     return dernieres
 
 
+def taux_filles_garcons(session: Session, resultat: ResultatAffectation) -> tuple[float, float]:
+    """Taux de placement des filles et des garçons (genre renseigné)."""
+    total = {"F": 0, "M": 0}
+    places = {"F": 0, "M": 0}
+    for eleve in session.eleves.values():
+        if eleve.genre in total:
+            total[eleve.genre] += 1
+            places[eleve.genre] += resultat.projet_de(eleve.id) is not None
+    return tuple(100.0 * places[g] / total[g] if total[g] else 0.0 for g in "FM")  # type: ignore[return-value]
+
+
+def ligne(methode: str, m: Mesure, session: Session, borne: int, envie: int) -> str:
+    assert m.resultat is not None and m.secondes is not None and m.memoire_mo is not None
+    i = m.resultat.indicateurs
+    filles, garcons = taux_filles_garcons(session, m.resultat)
+    texte = (
+        f"| {methode} | {m.secondes:.2f} | {m.memoire_mo:.0f} | {i.eleves_places:,} | "
+        f"{100 * i.eleves_places / borne if borne else 100:.2f} % | "
+        f"{i.taux_boursiers:.1f} / {i.taux_non_boursiers:.1f} | "
+        f"{i.taux_ruraux:.1f} / {i.taux_non_ruraux:.1f} | {filles:.1f} / {garcons:.1f} | "
+        f"{i.taux_premier_voeu:.1f} % | {i.rang_moyen:.2f} | {i.part_mixite:.1f} % | {envie:,} |"
+    )
+    return texte.replace(",", " ").replace(".", ",")
+
+
 def tableau(
     taille: str, session: Session, graine: int, delai: float, methodes, repetitions: int = 1
 ) -> str:
     eligibles = eligibles_reference(session)
     borne = borne_max_flot(session, eligibles=eligibles)
-    priorites = calculer_priorites(session, graine=graine)
     lignes = [
         f"### {taille} : {len(session.eleves):_} élèves, {len(session.projets):_} projets, "
+        f"{sum(p.places for p in session.projets.values()):_} places, "
         f"{sum(len(e.voeux) for e in session.eleves.values()):_} voeux, borne max-flot "
         f"{borne:_} placés".replace("_", " "),
         "",
-        "| méthode | temps (s) | mémoire pic (Mo) | placés | placés / borne | 1er voeu | "
-        "rang moyen | boursiers / autres | ruraux / autres | écart égalité | mixité | "
-        "paires d'envie justifiée |",
+        "| méthode | temps (s) | mémoire pic (Mo) | placés | placés / borne | "
+        "boursiers / autres (%) | ruraux / autres (%) | filles / garçons (%) | 1er voeu | "
+        "rang moyen | mixité | paires d'envie justifiée |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     mesures = mesurer_repete(session, methodes, graine, delai, repetitions)
+    constats = []
     for methode in methodes:
         m = mesures[methode]
         print(f"  {taille} {methode} : {m.secondes} ({m.note})", file=sys.stderr, flush=True)
         if m.resultat is None:
             lignes.append(f"| {methode} | {m.note} |" + " — |" * 10)
             continue
-        i = m.resultat.indicateurs
+        priorites = calculer_priorites(session, bareme=bareme_de(methode), graine=graine)
         envie = paires_envie_justifiee(session, m.resultat, priorites, eligibles=eligibles)
-        lignes.append(
-            f"| {methode} | {m.secondes:.2f} | {m.memoire_mo:.0f} | {i.eleves_places:,} | "
-            f"{100 * i.eleves_places / borne if borne else 100:.2f} % | "
-            f"{i.taux_premier_voeu:.1f} % | {i.rang_moyen:.2f} | "
-            f"{i.taux_boursiers:.1f} / {i.taux_non_boursiers:.1f} % | "
-            f"{i.taux_ruraux:.1f} / {i.taux_non_ruraux:.1f} % | {i.ecart_egalite:+.1f} pts | "
-            f"{i.part_mixite:.1f} % | {envie:,} |".replace(",", " ")
-        )
-    return "\n".join(lignes)
+        lignes.append(ligne(methode, m, session, borne, envie))
+        constats += [f"- `{methode}` : {c}" for c in m.resultat.constats_egalite]
+        if m.resultat.sans_egalite is not None:
+            sans = m.resultat.sans_egalite
+            constats.append(
+                f"- `{methode}` : premier voeu {m.resultat.indicateurs.taux_premier_voeu:.1f} %"
+                f", contre {sans.taux_premier_voeu:.1f} % pour le flot sans équité".replace(
+                    ".", ","
+                )
+            )
+    return "\n".join([*lignes, "", *constats])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark de l'allocation des élèves.")
-    parser.add_argument("--tailles", nargs="+", default=["normandie", "nationale"])
+    parser.add_argument("--tailles", nargs="+", default=["normandie", "normandie-tendue"])
     parser.add_argument("--graine", type=int, default=0)
     parser.add_argument("--delai", type=float, default=300.0, help="secondes par méthode")
-    parser.add_argument("--methodes", nargs="+", default=list(METHODES), choices=METHODES)
+    parser.add_argument("--methodes", nargs="+", default=list(PAR_DEFAUT), choices=METHODES)
     parser.add_argument(
         "--repetitions", type=int, default=1, help="mesures par méthode (temps médian)"
     )
     args = parser.parse_args(argv)
     print(
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs (partagés), "
-        f"Python {platform.python_version()} ; graine {args.graine} ; délai {args.delai:.0f} s\n"
+        f"Python {platform.python_version()}, charge moyenne {os.getloadavg()[0]:.1f} ; "
+        f"graine {args.graine} ; délai {args.delai:.0f} s\n"
     )
     for taille in args.tailles:
         session = generer(taille, args.graine)

@@ -2,7 +2,9 @@
 
 Deux tailles de référence, sur les vraies communes du référentiel (moteur.referentiel) :
 - « normandie » : 25 685 élèves, ~400 projets, départements 14, 27, 50, 61, 76 ;
-- « nationale » : 560 000 élèves, ~10 000 projets, France métropolitaine.
+- « nationale » : 560 000 élèves, ~10 000 projets, France métropolitaine ;
+- « normandie-tendue » : la Normandie avec 80 % des places seulement (projets plus
+  disputés : l'égalité des chances y est mise à l'épreuve).
 
 Tout est tiré d'un générateur aléatoire à graine : même taille et même graine, même
 dossier. Les domiciles suivent la population des communes ; les projets sont plus nombreux
@@ -44,10 +46,12 @@ class Taille:
     eleves: int
     projets: int
     departements: tuple[str, ...] | None  # None : France métropolitaine
+    places_pct: int = 100  # places des projets, en % d'une place par élève en moyenne
 
 
 TAILLES = {
     "normandie": Taille("normandie", 25_685, 400, CODES_NORMANDIE),
+    "normandie-tendue": Taille("normandie-tendue", 25_685, 400, CODES_NORMANDIE, 80),
     "nationale": Taille("nationale", 560_000, 10_000, None),
 }
 ELEVES_PAR_LYCEE = 250
@@ -148,6 +152,8 @@ def _projets(rng, t: Taille, cs, clat, clon, pop, parametres: ParametresSession)
     choix = rng.choice(len(cs), size=t.projets, p=pop**0.8 / (pop**0.8).sum())
     lat, lon = _decaler(rng, clat[choix], clon[choix], 2.0)
     moyenne = t.eleves / t.projets
+    if t.places_pct != 100:  # (les tailles à 100 % restent identiques octet pour octet)
+        moyenne *= t.places_pct / 100
     places = np.clip(np.rint(rng.normal(moyenne, moyenne * 0.35, t.projets)), 8, None)
     biais = rng.uniform(-1.2, 1.2, t.projets)  # < 0 : attire les filles ; > 0 : les garçons
     age_projet = rng.choice([14, 15, 16], size=t.projets, p=[0.9, 0.07, 0.03])

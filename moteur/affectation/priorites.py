@@ -86,44 +86,48 @@ def appel_a_taux_minimum(tires: np.ndarray, boursier: np.ndarray, rural: np.ndar
     un boursier n'est avancé que si le début de liste en manque d'un élève entier (avec un
     boursier sur deux élèves, le tirage seul décide qui est appelé en premier)."""
     n = len(tires)
-    n_b = taux_minimum_pct(int(boursier.sum()), n)
-    n_r = taux_minimum_pct(int(rural.sum()), n)
-    restants_b, restants_r = int(boursier.sum()), int(rural.sum())
-    # Quatre files dans l'ordre du tirage : 0 ni l'un ni l'autre, 1 boursier seul,
-    # 2 rural seul, 3 les deux.
+    total_b, total_r = int(boursier.sum()), int(rural.sum())
+    t_b, t_r = taux_minimum_pct(total_b, n), taux_minimum_pct(total_r, n)
+    # Quatre files de positions dans le tirage (0 : ni l'un ni l'autre, 1 : boursier seul,
+    # 2 : rural seul, 3 : les deux), chacune terminée par une sentinelle n.
     classe = boursier[tires].astype(np.int64) + 2 * rural[tires].astype(np.int64)
-    files = [tires[classe == c].tolist() for c in range(4)]
-    tetes = [0, 0, 0, 0]
-    rang = np.empty(n, dtype=np.int64)
-    rang[tires] = np.arange(n)
-    rang_l = rang.tolist()
-    resultat: list[int] = []
+    f0, f1, f2, f3 = ([*np.flatnonzero(classe == c).tolist(), n] for c in range(4))
+    i0 = i1 = i2 = i3 = 0
+    positions: list[int] = []
     nb_b = nb_r = 0
-    choix: tuple[int, ...]
     for k in range(1, n + 1):
-        besoin_b = nb_b < n_b * k // 100 and nb_b < restants_b
-        besoin_r = nb_r < n_r * k // 100 and nb_r < restants_r
+        besoin_b = nb_b < t_b * k // 100 and nb_b < total_b
+        besoin_r = nb_r < t_r * k // 100 and nb_r < total_r
+        h0, h1, h2, h3 = f0[i0], f1[i1], f2[i2], f3[i3]
+        # La file choisie : celle dont la tête a été tirée la première parmi les files
+        # permises (s'il manque les deux : un élève boursier et rural s'il en reste,
+        # sinon le premier du tirage parmi un boursier seul et un rural seul).
         if besoin_b and besoin_r:
-            choix = (3,) if tetes[3] < len(files[3]) else (1, 2)
-            # (quand les deux manquent et qu'il ne reste pas d'élève boursier et rural : le
-            # premier du tirage parmi un boursier et un rural)
+            c = 3 if h3 < n else (1 if h1 < h2 else 2)
         elif besoin_b:
-            choix = (1, 3)
+            c = 1 if h1 < h3 else 3
         elif besoin_r:
-            choix = (2, 3)
+            c = 2 if h2 < h3 else 3
         else:
-            choix = (0, 1, 2, 3)
-        # Parmi les files permises, celle dont la tête a été tirée la première.
-        meilleure = min(
-            (c for c in choix if tetes[c] < len(files[c])),
-            key=lambda c: rang_l[files[c][tetes[c]]],
-        )
-        e = files[meilleure][tetes[meilleure]]
-        tetes[meilleure] += 1
-        resultat.append(e)
-        nb_b += meilleure & 1
-        nb_r += meilleure >> 1
-    return np.array(resultat, dtype=np.int64)
+            c = min((h0, 0), (h1, 1), (h2, 2), (h3, 3))[1]
+        if c == 0:
+            positions.append(h0)
+            i0 += 1
+        elif c == 1:
+            positions.append(h1)
+            i1 += 1
+            nb_b += 1
+        elif c == 2:
+            positions.append(h2)
+            i2 += 1
+            nb_r += 1
+        else:
+            positions.append(h3)
+            i3 += 1
+            nb_b += 1
+            nb_r += 1
+    resultat: np.ndarray = tires[np.array(positions, dtype=np.int64)]
+    return resultat.astype(np.int64)
 
 
 def reserves_tableau(instance: Instance, bareme: Bareme) -> np.ndarray:
