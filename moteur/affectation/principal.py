@@ -31,10 +31,11 @@ RAISON_DISTANCE_AGE = (
 )
 RAISON_SANS_PLACE = "les projets demandés à sa portée n'ont aucune place (capacité nulle)"
 RAISON_COMPLETS = {
-    "stable": "tous les projets demandés à sa portée sont complets avec des élèves de "
-    "priorité supérieure au barème",
+    "stable": "tous les projets demandés à sa portée sont complets avec des élèves "
+    "prioritaires au barème (appelés avant lui)",
     "stable-mixite": "tous les projets demandés à sa portée sont complets avec des élèves "
-    "de priorité supérieure ou des places réservées à la mixité (autre genre)",
+    "prioritaires au barème (appelés avant lui) ou des places réservées à la mixité "
+    "(autre genre)",
     "optimal": "tous les projets demandés à sa portée sont complets : le placer aurait "
     "retiré sa place à un autre élève (le nombre de placés est déjà le plus grand possible)",
     "premier-arrive": "tous les projets demandés à sa portée étaient complets quand son "
