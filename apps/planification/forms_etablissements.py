@@ -99,6 +99,10 @@ class EleveForm(forms.Form):
                 queryset=projets,
                 required=rang == 1,
                 empty_label="—",
+                help_text="Chaque projet est précédé de son code (celui de la carte) : "
+                "tapez-le pour le retrouver dans la liste."
+                if rang == 1
+                else "",
             )
 
     def clean_identifiant(self) -> str:

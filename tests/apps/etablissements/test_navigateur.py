@@ -132,6 +132,7 @@ def test_reglages_puis_depot_dont_les_voeux_sont_des_codes(live_server, navigate
     ligne = page.locator("#eleves tbody tr", has_text="E1")
     assert "14-027 Industrie du Bocage" in " ".join(ligne.inner_text().split())
     capturer(page, "etablissement-depot-par-codes")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     e1 = Eleve.objects.get(identifiant="E1")
     assert list(e1.voeux.order_by("rang").values_list("projet", flat=True)) == [
         industrie.pk,
