@@ -71,7 +71,8 @@ class Convention(models.Model):
         ordering = ["eleve__etablissement__nom", "eleve__identifiant"]
 
     def __str__(self) -> str:
-        return f"Convention {self.eleve_id}"  # jamais de nom d'élève
+        # L'identifiant pseudonyme de l'élève : ni nom, ni clé de base de données.
+        return f"Convention {self.eleve.identifiant}"
 
     def version_courante(self) -> VersionConvention | None:
         return self.versions.order_by("-numero").first()
@@ -275,7 +276,7 @@ class Presence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.eleve_id} le {self.date:%d/%m} : {self.get_statut_display()}"
+        return f"{self.eleve.identifiant} le {self.date:%d/%m} : {self.get_statut_display()}"
 
 
 class Incident(models.Model):
@@ -310,4 +311,4 @@ class Incident(models.Model):
         ordering = ["-date", "-cree_le"]
 
     def __str__(self) -> str:
-        return f"Incident {self.eleve_id} le {self.date:%d/%m}"
+        return f"Incident {self.eleve.identifiant} le {self.date:%d/%m}"

@@ -165,3 +165,11 @@ def test_le_courriel_de_relance_nomme_le_projet_par_son_code(session_bd) -> None
     for courriel in mail.outbox:
         assert f"« {projet.nom} ({projet.code}) »" in courriel.body
         assert INTERNE not in courriel.body + courriel.subject
+
+
+def test_les_libelles_des_objets_portent_l_identifiant_pseudonyme(session_bd) -> None:
+    """Admin, messages : une convention se nomme par l'élève « E1 », pas par une clé."""
+    services.synchroniser(session_bd)
+    convention = Convention.objects.get(eleve__identifiant="E1")
+    assert str(convention) == "Convention E1"
+    assert str(convention.version_courante()) == "Convention E1 v1"
