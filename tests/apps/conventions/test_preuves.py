@@ -4,9 +4,8 @@ signatures simultanées sur PostgreSQL."""
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
 import threading
 import time
 
