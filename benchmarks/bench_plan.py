@@ -19,6 +19,10 @@ Chaque ligne donne la somme de contrôle SHA-256 des fichiers écrits (affectati
 planning.csv, rapport.md) et la charge moyenne de la machine : deux exécutions, calme et
 sous charge, se comparent d'un coup d'œil (même entrée, même graine : même somme).
 `--dossier DIR` mesure un dossier de session existant au lieu de l'instance générée.
+
+`--boucle` (issue 12, point 2) : `plan` avec la rotation, côte à côte sans la boucle
+(`--tours 1`, l'ancien comportement) et avec (`--tours 4`) : placés par l'affectation,
+placés dans le plan écrit, borne, temps, mémoire de pointe du processus, SHA-256.
 """
 
 from __future__ import annotations
@@ -47,7 +51,13 @@ def _commande() -> list[str]:
     return [sys.executable, str(RACINE / "cli.py")]
 
 
-FICHIERS_DU_PLAN = ("affectations.csv", "planning.csv", "rapport.md")
+FICHIERS_DU_PLAN = (
+    "affectations.csv",
+    "planning.csv",
+    "rapport.md",
+    "composantes.csv",
+    "changements.csv",
+)
 
 
 def somme_de_controle(sortie: Path) -> str:
@@ -65,7 +75,9 @@ def charge_machine() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def lancer_plan(dossier: Path, sortie: Path, politique: str, options: list[str]) -> tuple:
+def lancer_plan(
+    dossier: Path, sortie: Path, politique: str, options: list[str]
+) -> tuple[float, str, str]:
     """(secondes murales, durées annoncées par la commande, dernière ligne)."""
     if sortie.exists():
         shutil.rmtree(sortie)
@@ -79,6 +91,130 @@ def lancer_plan(dossier: Path, sortie: Path, politique: str, options: list[str])
         raise RuntimeError(f"plan a échoué ({fini.returncode}) : {fini.stderr[-2000:]}")
     durees = re.search(r"Durées : (.*)\.", fini.stderr)
     return duree, durees.group(1) if durees else "", fini.stdout.strip().splitlines()[-1]
+
+
+def lancer_mesure(dossier: Path, sortie: Path, options: list[str]) -> dict[str, str]:
+    """`plan` dans un processus neuf : temps mural, mémoire de pointe (wait4), sorties."""
+    if sortie.exists():
+        shutil.rmtree(sortie)
+    commande = [*_commande(), "plan", str(dossier), "--out", str(sortie), *options, "-q"]
+    journal = sortie.with_name(sortie.name + ".journal")
+    debut = time.perf_counter()
+    with (journal.with_suffix(".out")).open("w") as sout, journal.open("w") as serr:
+        processus = subprocess.Popen(commande, stdout=sout, stderr=serr, cwd=RACINE)
+        _pid, statut, usage = os.wait4(processus.pid, 0)  # mémoire de CE processus
+    duree = time.perf_counter() - debut
+    sortie_std = journal.with_suffix(".out").read_text(encoding="utf-8")
+    erreur = journal.read_text(encoding="utf-8")
+    if os.waitstatus_to_exitcode(statut) != 0:
+        raise RuntimeError(f"plan a échoué : {erreur[-2000:]}")
+    ligne = sortie_std.strip().splitlines()[-1]
+    trouve = re.search(
+        r"(\d+) élèves placés sur (\d+) \(borne max-flot : (\d+) ; affectation : (\d+)", ligne
+    )
+    durees = re.search(r"Durées : (.*)\.", erreur)
+    return {
+        "temps": f"{duree:.1f}",
+        "memoire": f"{usage.ru_maxrss / 1024:.0f}",
+        "plan": trouve.group(1) if trouve else "?",
+        "eleves": trouve.group(2) if trouve else "?",
+        "borne": trouve.group(3) if trouve else "?",
+        "affectation": trouve.group(4) if trouve else "?",
+        "durees": durees.group(1) if durees else "",
+        "sha": somme_de_controle(sortie),
+    }
+
+
+def comparer_boucle(dossier: Path, temporaire: Path, politiques: list[str], limite: float) -> None:
+    print(
+        f"\n### Boucle affectation ⇄ programmes : avant (`--tours 1`) / après (`--tours 4`), "
+        f"rotation `--rotation-limite {limite:g}`\n"
+    )
+    print(
+        "| politique | variante | placés (affectation) | placés (plan écrit) | perdus | "
+        "borne finale | temps (s) | mémoire pic (Mo) | durées | SHA-256 |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
+    for politique in politiques:
+        for variante, tours in (("avant (sans boucle)", "1"), ("après (boucle)", "4")):
+            options = ["--policy", politique, "--rotation-limite", f"{limite:g}", "--tours", tours]
+            m = lancer_mesure(dossier, temporaire / f"boucle-{politique}-{tours}", options)
+            perdus = int(m["affectation"]) - int(m["plan"]) if m["plan"] != "?" else "?"
+            print(
+                f"| {politique} | {variante} | {m['affectation']} | {m['plan']} | {perdus} | "
+                f"{m['borne']} | {m['temps']} | {m['memoire']} | {m['durees']} | `{m['sha']}` |",
+                flush=True,
+            )
+
+
+def modifier_session(dossier: Path, cible: Path, graine: int) -> dict[str, int]:
+    """Le dossier « après publication » : 2 % de désistements, 1 % d'arrivées tardives
+    (copies d'élèves existants sous un nouvel identifiant), un jour annulé dans 5 % des
+    structures. Même graine, même dossier."""
+    import dataclasses
+
+    import numpy as np
+
+    from moteur.format import ecrire_session, lire_session
+
+    session = lire_session(dossier)
+    rng = np.random.default_rng(graine)
+    ids = list(session.eleves)
+    retires = set(rng.choice(len(ids), size=len(ids) // 50, replace=False).tolist())
+    eleves = {e: x for i, (e, x) in enumerate(session.eleves.items()) if i not in retires}
+    for n, i in enumerate(sorted(rng.choice(len(ids), size=len(ids) // 100, replace=False))):
+        eleves[f"TARD{n:05d}"] = dataclasses.replace(session.eleves[ids[i]], id=f"TARD{n:05d}")
+    annulees = 0
+    for sid in sorted(session.structures)[::20]:
+        s = session.structures[sid]
+        jours = s.jours_possibles(session.jours)
+        if len(jours) > 1:
+            jour = jours[int(rng.integers(len(jours)))]
+            session.structures[sid] = dataclasses.replace(
+                s, jours=tuple(j for j in jours if j != jour)
+            )
+            annulees += 1
+    session.eleves = eleves
+    ecrire_session(session, cible)
+    return {"desistements": len(retires), "arrivees": len(ids) // 100, "jours_annules": annulees}
+
+
+def mesurer_reparation(dossier: Path, temporaire: Path, politique: str, limite: float) -> None:
+    publie = temporaire / f"publie-{politique}"
+    lancer_mesure(dossier, publie, ["--policy", politique, "--rotation-limite", f"{limite:g}"])
+    modifie = temporaire / "session-modifiee"
+    faits = modifier_session(dossier, modifie, 1)
+    sortie = temporaire / f"repare-{politique}"
+    debut = time.perf_counter()
+    fini = subprocess.run(
+        [*_commande(), "plan", str(modifie), "--out", str(sortie), "--depuis", str(publie), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+        check=False,
+    )
+    duree = time.perf_counter() - debut
+    verif = subprocess.run(
+        [*_commande(), "check", str(modifie), str(sortie)],
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+        check=False,
+    )
+    import csv
+
+    with (sortie / "changements.csv").open(encoding="utf-8") as f:
+        lignes = list(csv.DictReader(f))
+    raisons: dict[str, int] = {}
+    for ligne in lignes:
+        cle = re.sub(r"[A-Z]*\d[\w/]*", "…", ligne["raison"].split(" ; ")[0])
+        raisons[cle] = raisons.get(cle, 0) + 1
+    print(f"\n### Réparation ({politique}) : {faits}\n")
+    print(f"- `plan --depuis` : {duree:.1f} s ; {fini.stdout.strip()}")
+    print(f"- `check` : code {verif.returncode} — {verif.stdout.strip().splitlines()[-1]}")
+    print(f"- SHA-256 : `{somme_de_controle(sortie)}` ; lignes de changements.csv : {len(lignes)}")
+    for raison, n in sorted(raisons.items(), key=lambda x: -x[1]):
+        print(f"  - {n} : {raison}")
 
 
 def etapes(dossier: Path, sortie: Path, politique: str) -> dict[str, float]:
@@ -121,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sans-rotation-seulement", action="store_true")
     parser.add_argument("--dossier", type=Path, help="dossier de session existant à mesurer")
+    parser.add_argument(
+        "--boucle", action="store_true", help="seulement la comparaison avant / après la boucle"
+    )
+    parser.add_argument(
+        "--reparation", action="store_true", help="seulement la réparation après publication"
+    )
     args = parser.parse_args(argv)
     print(
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs (partagés), "
@@ -136,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
             ecrire_dossier(session, dossier)
             del session
             print(f"Instance Normandie écrite dans {dossier}\n")
+        if args.reparation:
+            for politique in args.politiques:
+                mesurer_reparation(dossier, Path(temporaire), politique, args.rotation_limite)
+            return 0
+        if args.boucle:
+            comparer_boucle(dossier, Path(temporaire), args.politiques, args.rotation_limite)
+            return 0
         print("### `plan --sans-rotation` (objectif : < 5 s)\n")
         print(_ENTETE_PLAN)
         print("|---|---:|---|---|---|---|")
