@@ -98,6 +98,8 @@ def test_la_liste_se_limite_a_la_session_en_cours(client, reconduit, porteur_use
     assert reverse("projets:detail", args=[projet.pk]) not in texte
     assert "Stages de seconde 2027" in texte
     assert "repris de 2026 : à relire puis soumettre" in texte
+    # Le filtre dit quelle session est montrée.
+    assert f'<option value="{copie.session_id}" selected>Stages de seconde 2027 (en cours)' in texte
 
 
 def test_la_liste_de_toutes_les_sessions_montre_la_session_de_chaque_projet(
