@@ -5,9 +5,8 @@ Le fichier est lu et validé par `moteur.format` (mêmes règles et mêmes messa
 dossier de session), puis confronté à la base : l'établissement doit être l'un de ceux du
 compte, chaque vœu un projet validé de la session, cité par son code lisible (« 61-025 »,
 espaces et casse ignorés) ou, pour la compatibilité, par son ancien identifiant, chaque
-commune connue. Au moindre problème, rien
-n'est écrit ; sinon tout est écrit en une transaction. Un élève déjà déposé (même `id`) est
-mis à jour et ses vœux remplacés.
+commune connue. Au moindre problème, rien n'est écrit ; sinon tout est écrit en une
+transaction. Un élève déjà déposé (même `id`) est mis à jour et ses vœux remplacés.
 
 Le domicile est enregistré au centre de sa commune ; latitude et longitude ne sont gardées
 qu'avec la colonne facultative `motif_position_precise` (`apps.etablissements.positions`).
