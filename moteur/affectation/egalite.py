@@ -61,6 +61,9 @@ def constats_egalite(
         if bareme.absolue:
             constats.append(debut + " ; barème à priorité absolue : ils passent avant les autres.")
             continue
+        if politique == "optimal" and bareme.poids_egalite == 0:
+            constats.append(debut + " ; flot sans équité : l'égalité n'est pas recherchée.")
+            continue
         if -1e-9 <= ecart <= bareme.ecart_max_pts + 1e-9:
             constats.append(debut + f" : dans la fourchette (0 à +{bareme.ecart_max_pts} points).")
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -96,6 +97,10 @@ def test_optimal_equilibre_les_chances_sans_exclure_les_autres():
     assert resultat.indicateurs.taux_boursiers == resultat.indicateurs.taux_non_boursiers == 50
     assert resultat.sans_egalite is not None
     assert "dans la fourchette" in resultat.constats_egalite[0]
+    # Le flot sans équité ne cherche pas la fourchette, et le dit.
+    sans = affecter(session, "optimal", bareme=replace(bareme_defaut(), poids_egalite=0))
+    assert sans.sans_egalite is None
+    assert "flot sans équité" in sans.constats_egalite[0]
 
 
 def _placables(session, capacites, prefere) -> int:
