@@ -27,9 +27,10 @@ LIMITE_LIGNE = 1024 * 1024  # octets d'une ligne physique
 # plus gros tableau réel, les élèves de seconde de toute la France, en compte 560 000.
 LIMITE_LIGNES = 1_100_000
 LIMITE_LIGNES_CLASSEUR = LIMITE_LIGNES
-# Caractères d'un champ CSV : la limite par défaut du module csv (131 072), qu'on ne change
-# pas (elle vaut pour tout le processus) ; une cellule réelle en compte moins de 1 000.
-LIMITE_CHAMP = csv.field_size_limit()
+# Caractères d'un champ CSV : la limite par défaut du module csv ; une cellule réelle en compte
+# moins de 1 000. La limite du module vaut pour tout le processus et d'autres lecteurs la
+# changent (référentiel, GTFS) : on la repose avant chaque lecture (`_borner_champs`).
+LIMITE_CHAMP = 131_072
 TAILLE_PAQUET = 4096  # lignes lues et validées ensemble
 # Octets de contrôle qu'un fichier texte ne contient pas (hors tabulation, retours, saut de page).
 _CONTROLES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
@@ -188,6 +189,7 @@ def ouvrir_csv(chemin: Path, nom: str, limite_lignes: int = LIMITE_LIGNES) -> Ta
     separateur = detecter_separateur(premiere)
     lecteur = csv.reader(chain([premiere], fichier), delimiter=separateur)
     try:
+        _borner_champs()
         entete = normaliser_entete(next(lecteur, []))
     except csv.Error as exc:
         fichier.close()
@@ -198,6 +200,11 @@ def ouvrir_csv(chemin: Path, nom: str, limite_lignes: int = LIMITE_LIGNES) -> Ta
 
 def _sauts(texte: str) -> int:
     return texte.count("\n") + texte.count("\r") - texte.count("\r\n")
+
+
+def _borner_champs() -> None:
+    """Repose la limite de taille d'un champ du module csv (globale au processus)."""
+    csv.field_size_limit(LIMITE_CHAMP)
 
 
 def _erreur_csv(exc: csv.Error) -> str:
@@ -231,6 +238,7 @@ def _paquets_csv(lecteur: Any, fichier: Any, nom: str, limite: int) -> Iterator[
     try:
         while True:
             try:
+                _borner_champs()
                 rangees = list(islice(lecteur, min(TAILLE_PAQUET, limite + 1 - lues)))
             except csv.Error as exc:
                 raise FichierIllisible(Probleme(_erreur_csv(exc), nom, lecteur.line_num)) from None

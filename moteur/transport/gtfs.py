@@ -29,7 +29,9 @@ from moteur.erreurs import ErreurUtilisateur, Probleme
 
 # Une table GTFS décompressée plus grande est refusée (protection contre les bombes zip).
 TAILLE_MAX_TABLE = 4 * 1024**3
-csv.field_size_limit(1024 * 1024)
+# Caractères d'un champ : la limite du module csv est globale au processus (d'autres
+# lecteurs la reposent) ; chaque lecture de ligne repose la nôtre.
+LIMITE_CHAMP = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class Table:
 
     def _suivante(self) -> list[str] | None:
         try:
+            csv.field_size_limit(LIMITE_CHAMP)
             return next(self._lecteur)
         except StopIteration:
             return None
