@@ -234,12 +234,14 @@ def _rotation_du_tour(
     changes = {p for p in set(avant) | set(apres) if avant.get(p) != apres.get(p)}
     comps = composantes(session, sorted(apres))
     touches = [p for comp in comps if set(comp) & changes for p in comp]
-    if not touches:
+    if not changes:
         for eid, a in plan.affectations.items():
             a.groupe = ancien_plan.affectations[eid].groupe if a.projet_id else ""
         plan.planning = list(ancienne.planning)
         return ancienne, 0
-    base = _rotation_gardee(ancienne, set(touches))
+    # Un projet qui a perdu tous ses élèves n'est dans aucune composante : on retire aussi
+    # son programme (sinon des groupes planifiés resteraient sans élève).
+    base = _rotation_gardee(ancienne, set(touches) | changes)
     for pid in sorted(set(apres) - set(touches)):
         for eid in apres[pid]:
             plan.affectations[eid].groupe = ancien_plan.affectations[eid].groupe

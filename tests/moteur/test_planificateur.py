@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from moteur.modele import (
+    Affectation,
     Eleve,
     Etablissement,
     ParametresSession,
+    Plan,
     Point,
     Projet,
     Session,
@@ -113,3 +115,25 @@ def test_rapport_commence_par_une_page_de_chiffres_au_format_francais():
         assert titre in debut, titre
     assert "100,0\u00a0%" in debut or ",0\u00a0%" in debut
     assert "composantes.csv" in debut
+
+
+def test_tour_suivant_un_projet_vide_perd_aussi_son_programme():
+    """Un projet qui n'a plus d'élève au tour suivant ne garde aucun groupe planifié."""
+    import dataclasses
+
+    from moteur.planificateur import _rotation_du_tour
+
+    session = _session_avec_autre_voeu()
+    premier = planifier(session, "optimal", limite_rotation_s=5)
+    assert any(x.projet_id == "P2" for x in premier.plan.planning)
+    suivant = Plan(
+        affectations={
+            e: dataclasses.replace(a, groupe="") if a.projet_id != "P2" else Affectation(e, None)
+            for e, a in premier.plan.affectations.items()
+        }
+    )
+    retires: dict[str, str] = {}
+    precedent = (premier.plan, premier.rotation)
+    _rotation_du_tour(session, suivant, retires, precedent, 0, 5, lambda _e, _x: None, None)
+    assert all(x.projet_id != "P2" for x in suivant.planning)
+    assert verifier(session, suivant) == []
