@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
-from apps.conventions.signatures import a_signer_par
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.etablissements.positions import position_domicile
 from apps.journal.services import Action, journaliser
@@ -82,7 +81,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "etablissements": etablissements,
             "depot_ouvert": session is not None and session.statut in STATUTS_DEPOT,
             "signataire": signataire,
-            "a_signer": a_signer_par(request.user).count() if signataire else 0,
         },
     )
 
