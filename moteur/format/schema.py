@@ -34,7 +34,7 @@ DESCRIPTIONS_MOTIFS = {
     ),
     "^([01][0-9]|2[0-3]):[0-5][0-9]$": "n'est pas une heure HH:MM (ex. 09:00)",
     "^[^|]+(\\|[^|]+)*$": (
-        "n'est pas une liste d'identifiants séparés par « | » sans valeur vide (ex. P12|P03)"
+        "n'est pas une liste d'identifiants séparés par « | » sans valeur vide (ex. 61-025|14-003)"
     ),
 }
 
