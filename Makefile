@@ -12,7 +12,7 @@ VERROU := requirements/verrou.txt
 CHROMIUM ?= /usr/bin/chromium
 APT_GET ?= apt-get
 
-.PHONY: install verrou run test outils-de-test lint format migrations-check bench bench-affectation bench-rotation bench-charge clean
+.PHONY: install verrou run test outils-de-test lint typage format migrations-check bench bench-affectation bench-rotation bench-charge clean
 
 # Le venv et le script `stages-collectifs`, depuis le fichier de verrouillage (empreintes
 # vérifiées) ; refait seulement si pyproject.toml ou le verrou change.
@@ -43,6 +43,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Le moteur est typé strictement (mypy --strict), sans Django.
+typage: install
+	$(BIN)/mypy --strict moteur
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -52,7 +56,7 @@ migrations-check: install
 
 # La suite complète (SQLite par défaut ; PostgreSQL si DATABASE_URL le désigne). Les tests
 # sautés sont listés avec leur raison (-rs) ; aucun test de navigateur ne saute.
-test: lint migrations-check outils-de-test
+test: lint typage migrations-check outils-de-test
 	DJANGO_SETTINGS_MODULE=conf.settings.test $(BIN)/pytest -q -rs -n 2 --dist loadfile
 
 # Chromium de Debian et poppler-utils : installés s'ils manquent et qu'on le peut (root et

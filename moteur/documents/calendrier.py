@@ -49,4 +49,4 @@ def calendrier_ics(emploi: EmploiDuTempsEleve, referent_telephone: str = "") -> 
     for jour in emploi.jours:
         calendrier.add_component(_evenement(emploi, jour, referent_telephone))
     calendrier.add_missing_timezones()
-    return calendrier.to_ical()
+    return bytes(calendrier.to_ical())

@@ -220,9 +220,13 @@ def donnees_convention(
     )
 
 
+def _presence_fr(libelles: dict[bool, str], presence: bool | None) -> str:
+    return "—" if presence is None else libelles[presence]
+
+
 def _jsonable(valeur: object) -> object:
     if hasattr(valeur, "isoformat"):
-        return valeur.isoformat()  # type: ignore[union-attr]
+        return valeur.isoformat()
     return str(valeur)
 
 
@@ -273,6 +277,6 @@ class DonneesAttestation:
         """(date, structure, présence) pour chaque jour prévu."""
         libelles = {True: "présent", False: "absent"}
         return [
-            (j.date_texte, j.structure_nom, libelles.get(self.presences.get(j.date), "—"))
+            (j.date_texte, j.structure_nom, _presence_fr(libelles, self.presences.get(j.date)))
             for j in self.convention.emploi.jours
         ]

@@ -456,7 +456,7 @@ class _Lecteur:
         for paquet in iterateur:
             c = paquet.colonnes
             connus.update(c["id"])
-            connus.discard(None)  # type: ignore[arg-type]
+            connus.discard(None)
             voeux = [
                 (tuple(v.split("|")) if " " not in v else _liste(v)) if v.__class__ is str else ()
                 for v in c["voeux"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -79,7 +80,7 @@ class Schema:
         return tuple(c.nom for c in self.champs if c.requis)
 
 
-def _champ(brut: dict) -> Champ:
+def _champ(brut: dict[str, Any]) -> Champ:
     contraintes = brut.get("constraints", {})
     return Champ(
         nom=brut["name"],

@@ -307,7 +307,7 @@ class Classeur:
                 )
             ) from None
         try:
-            import openpyxl
+            import openpyxl  # type: ignore[import-untyped]
 
             self._classeur = openpyxl.load_workbook(chemin, read_only=True, data_only=True)
         except Exception:  # openpyxl lève des erreurs variées sur un fichier abîmé
