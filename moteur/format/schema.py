@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 # Fichiers d'entrée, dans l'ordre où on les lit (les références vont vers le haut).
 FICHIERS_SESSION = ("etablissements", "structures", "projets", "eleves")
