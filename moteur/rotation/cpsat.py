@@ -100,19 +100,24 @@ def planifier_rotation(
     poids = poids or Poids()
     garde = garde or GardeFou()
     resultat = ResultatRotation()
-    a_resoudre: dict[str, list[Groupe]] = {}
-    for pid, eleves in eleves_par_projet(session, affectations).items():
-        nombre = (nombre_groupes or {}).get(pid)
-        groupes, raisons = former_groupes(session, pid, eleves, nombre)
-        if raisons:
-            ajouter_echec(resultat, pid, raisons, eleves)
-        else:
-            a_resoudre[pid] = groupes
     commun = _Commun(session, poids, jours_porteur, graine, garde)
-    if version == 1:
-        _planifier_v1(commun, a_resoudre, resultat, limite_s, progression)
-    else:
-        _planifier_v2(commun, a_resoudre, resultat, limite_s, progression, travailleurs)
+    taches = [
+        (pid, eleves, (nombre_groupes or {}).get(pid))
+        for pid, eleves in eleves_par_projet(session, affectations).items()
+    ]
+    with Parallele(commun, 1 if version == 1 else travailleurs) as calcul:
+        a_resoudre: dict[str, list[Groupe]] = {}
+        for (pid, eleves, _), (groupes, raisons) in zip(
+            taches, calcul.map(_former, taches), strict=True
+        ):
+            if raisons:
+                ajouter_echec(resultat, pid, raisons, eleves)
+            else:
+                a_resoudre[pid] = groupes
+        if version == 1:
+            _planifier_v1(commun, a_resoudre, resultat, limite_s, progression)
+        else:
+            _planifier_v2(commun, a_resoudre, resultat, limite_s, progression, calcul)
     # Un seul tri, à la fin : trier après chaque composante était quadratique. Au niveau
     # national (≈ 10 000 composantes, 100 000 lignes), cela faisait ≈ 275 s contre 0,2 s.
     resultat.planning.sort(key=lambda lg: (lg.projet_id, lg.groupe, lg.date))
@@ -136,6 +141,13 @@ class _Commun:
     jours_porteur: tuple[date, ...]
     graine: int
     garde: GardeFou
+
+
+def _former(
+    commun: _Commun, tache: tuple[str, list[str], int | None]
+) -> tuple[list[Groupe], list[Raison]]:
+    pid, eleves, nombre = tache
+    return former_groupes(commun.session, pid, eleves, nombre)
 
 
 def _planifier_v1(
@@ -197,27 +209,26 @@ def _planifier_v2(
     resultat: ResultatRotation,
     limite_s: float,
     progression: Progression | None,
-    travailleurs: int | None,
+    calcul: Parallele[_Commun],
 ) -> None:
     """Phase 1 (en parallèle) : groupes affinés, glouton, borne ; phase 2 : parts de budget
     fixées d'après la phase 1 ; phase 3 (en parallèle) : solveur. Fusion dans l'ordre."""
     comps = composantes(commun.session, list(a_resoudre))
     taches = [(comp, {p: a_resoudre[p] for p in comp}) for comp in comps]
-    with Parallele(commun, travailleurs) as calcul:
-        preparations = list(calcul.map(_preparer, taches))
-        total = sum(p.poids_temps for p in preparations)
-        parts = [limite_s * p.poids_temps / max(1, total) for p in preparations]
-        a_faire = [(p, part) for p, part in zip(preparations, parts, strict=True) if not p.resolue]
-        resolues = calcul.map(_resoudre_preparee, a_faire)
-        for i, prep in enumerate(preparations):
-            partiel = prep.resolue or next(resolues)
-            resultat.planning.extend(partiel.planning)
-            for pid, groupes in partiel.groupes.items():
-                resultat.groupes.setdefault(pid, []).extend(groupes)
-            resultat.composantes.extend(partiel.composantes)
-            resultat.echecs.update(partiel.echecs)
-            if progression is not None:
-                progression(i + 1, len(comps))
+    preparations = list(calcul.map(_preparer, taches))
+    total = sum(p.poids_temps for p in preparations)
+    parts = [limite_s * p.poids_temps / max(1, total) for p in preparations]
+    a_faire = [(p, part) for p, part in zip(preparations, parts, strict=True) if not p.resolue]
+    resolues = calcul.map(_resoudre_preparee, a_faire)
+    for i, prep in enumerate(preparations):
+        partiel = prep.resolue or next(resolues)
+        resultat.planning.extend(partiel.planning)
+        for pid, groupes in partiel.groupes.items():
+            resultat.groupes.setdefault(pid, []).extend(groupes)
+        resultat.composantes.extend(partiel.composantes)
+        resultat.echecs.update(partiel.echecs)
+        if progression is not None:
+            progression(i + 1, len(comps))
 
 
 def _preparer(commun: _Commun, tache: tuple[list[str], dict[str, list[Groupe]]]) -> _Preparation:
@@ -235,7 +246,7 @@ def _preparer(commun: _Commun, tache: tuple[list[str], dict[str, list[Groupe]]])
         if score >= borne:
             resolue = ResultatRotation(planning=lignes)
             resolue.composantes.append(
-                StatsComposante(tuple(comp), GLOUTON_OPTIMAL, score, borne, 0.0)
+                StatsComposante(tuple(comp), GLOUTON_OPTIMAL, float(score), float(borne), 0.0)
             )
             for g in tous:
                 resolue.groupes.setdefault(g.projet_id, []).append(g)
@@ -408,7 +419,8 @@ def _garder_depart(
 ) -> None:
     duree = time.perf_counter() - t0
     statut = GLOUTON_OPTIMAL if borne is not None and score >= borne else DEPART_GARDE
-    resultat.composantes.append(StatsComposante(tuple(projets), statut, score, borne, duree))
+    borne = None if borne is None else float(borne)
+    resultat.composantes.append(StatsComposante(tuple(projets), statut, float(score), borne, duree))
     resultat.planning.extend(lignes)
     for g in tous:
         resultat.groupes.setdefault(g.projet_id, []).append(g)

@@ -46,9 +46,10 @@ def controles_directs(session: Session, projet_id: str, groupes: list[Groupe]) -
     raisons: list[Raison] = []
     if not structures:
         return [Raison(f"le projet {projet_id} n'a aucune structure d'accueil", tuple(eleves))]
-    raisons += _controle_ages(session, projet_id, structures, eleves)
+    ages = _ages(session, eleves)
+    raisons += _controle_ages(session, projet_id, structures, eleves, ages)
     if not raisons:
-        raisons += _controle_jours_eleve(session, projet_id, structures, eleves)
+        raisons += _controle_jours_eleve(session, projet_id, structures, eleves, ages)
     for jour in jours:
         ouvertes = _ouvertes(structures, jours, jour)
         places = sum(s.accueil_max for s in ouvertes)
@@ -57,25 +58,39 @@ def controles_directs(session: Session, projet_id: str, groupes: list[Groupe]) -
             raisons.append(
                 Raison(f"le {jour_fr(jour)}, {places} places d'accueil pour {n} élèves ({liste})")
             )
-    raisons += _controle_jeunes_par_jour(session, structures, eleves)
+    raisons += _controle_jeunes_par_jour(session, structures, eleves, ages)
     raisons += _controle_jours_max(structures, jours, n)
     if not raisons:
         raisons += _controle_groupes(session, structures, groupes)
     return raisons
 
 
+def _ages(session: Session, eleves: list[str]) -> dict[str, list[int]]:
+    """Âge de chaque élève chaque jour ouvré (dans l'ordre de `session.jours`), calculé une
+    fois pour tous les contrôles (ils le demandaient des millions de fois à l'échelle
+    d'une région)."""
+    jours = session.jours
+    return {e: [session.eleves[e].age_le(j) for j in jours] for e in eleves}
+
+
 def _controle_ages(
-    session: Session, projet_id: str, structures: list[StructureAccueil], eleves: list[str]
+    session: Session,
+    projet_id: str,
+    structures: list[StructureAccueil],
+    eleves: list[str],
+    ages: dict[str, list[int]],
 ) -> list[Raison]:
     jours = session.jours
+    # Par jour : âge minimum le plus bas des structures ouvertes (None : aucune ouverte).
+    seuils = []
+    for jour in jours:
+        ouvertes = _ouvertes(structures, jours, jour)
+        seuils.append(min(s.age_min for s in ouvertes) if ouvertes else None)
     raisons = []
     for eid in eleves:
-        eleve = session.eleves[eid]
-        for jour in jours:
-            ouvertes = _ouvertes(structures, jours, jour)
-            age = eleve.age_le(jour)
-            if ouvertes and all(age < s.age_min for s in ouvertes):
-                seuil = min(s.age_min for s in ouvertes)
+        for k, jour in enumerate(jours):
+            age, seuil = ages[eid][k], seuils[k]
+            if seuil is not None and age < seuil:
                 raisons.append(
                     Raison(
                         f"Élève {eid} ({age} ans le {jour_fr(jour)}) : aucune structure du "
@@ -89,7 +104,11 @@ def _controle_ages(
 
 
 def _controle_jours_eleve(
-    session: Session, projet_id: str, structures: list[StructureAccueil], eleves: list[str]
+    session: Session,
+    projet_id: str,
+    structures: list[StructureAccueil],
+    eleves: list[str],
+    ages: dict[str, list[int]],
 ) -> list[Raison]:
     """Les structures qui accueillent l'élève (âge) offrent-elles assez de jours (jours_max) ?
 
@@ -97,17 +116,19 @@ def _controle_jours_eleve(
     ne l'accueille qu'au plus `jours_max` jours : la somme doit couvrir la session.
     """
     jours = session.jours
+    index = {j: k for k, j in enumerate(jours)}
+    par_structure = [(s, [index[j] for j in s.jours_possibles(jours)]) for s in structures]
     raisons = []
     for eid in eleves:
-        eleve = session.eleves[eid]
+        age_jour = ages[eid]
         total, ouvertes = 0, []
-        for s in structures:
-            possibles = [j for j in s.jours_possibles(jours) if eleve.age_le(j) >= s.age_min]
+        for s, indices in par_structure:
+            possibles = [k for k in indices if age_jour[k] >= s.age_min]
             if possibles:
                 ouvertes.append(s.id)
                 total += len(possibles) if s.jours_max is None else min(len(possibles), s.jours_max)
         if total < len(jours):
-            age = eleve.age_le(jours[0])
+            age = age_jour[0]
             raisons.append(
                 Raison(
                     f"Élève {eid} : les structures du projet {projet_id} qui l'accueillent à "
@@ -120,15 +141,18 @@ def _controle_jours_eleve(
 
 
 def _controle_jeunes_par_jour(
-    session: Session, structures: list[StructureAccueil], eleves: list[str]
+    session: Session,
+    structures: list[StructureAccueil],
+    eleves: list[str],
+    ages: dict[str, list[int]],
 ) -> list[Raison]:
     """Les moins de t ans ne vont que dans les structures d'âge minimum < t : assez de place ?"""
     jours = session.jours
     raisons = []
-    for jour in jours:
+    for k, jour in enumerate(jours):
         ouvertes = _ouvertes(structures, jours, jour)
         for seuil in sorted({s.age_min for s in ouvertes}):
-            jeunes = [e for e in eleves if session.eleves[e].age_le(jour) < seuil]
+            jeunes = [e for e in eleves if ages[e][k] < seuil]
             accueil = [s for s in ouvertes if s.age_min < seuil]
             places = sum(s.accueil_max for s in accueil)
             if jeunes and accueil and places < len(jeunes):
