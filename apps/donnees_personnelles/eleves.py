@@ -16,22 +16,9 @@ from django.db import transaction
 
 from apps.conventions.models import Convention, Incident, Presence
 from apps.donnees_personnelles import effacement
-from apps.etablissements.models import Eleve, IdentiteEleve
+from apps.etablissements.models import CHAMPS_IDENTITE, Eleve, IdentiteEleve
 from apps.planification.models import Affectation, Voeu
 from apps.projets.models import Creneau
-
-CHAMPS_IDENTITE = (
-    "nom",
-    "prenom",
-    "classe",
-    "adresse",
-    "telephone",
-    "email",
-    "representant1_nom",
-    "representant1_email",
-    "representant2_nom",
-    "representant2_email",
-)
 
 
 def _texte(valeur: Any) -> Any:

@@ -139,6 +139,22 @@ class Eleve(models.Model):
         return self.identifiant
 
 
+# Les champs nominatifs d'une identité d'élève : ceux que le dépôt lit, que l'établissement
+# exporte et que la suppression efface.
+CHAMPS_IDENTITE = (
+    "nom",
+    "prenom",
+    "classe",
+    "adresse",
+    "telephone",
+    "email",
+    "representant1_nom",
+    "representant1_email",
+    "representant2_nom",
+    "representant2_email",
+)
+
+
 class IdentiteEleve(models.Model):
     """Données personnelles, à part : seulement pour les conventions et emplois du temps.
     Jamais journalisées ni exportées avec le plan."""

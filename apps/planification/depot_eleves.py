@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from apps.campagnes.models import Session
-from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.etablissements.models import CHAMPS_IDENTITE, Eleve, Etablissement, IdentiteEleve
 from apps.etablissements.positions import MOTIF_MAX, position_domicile
 from apps.planification.models import Voeu
 from apps.projets.models import STATUTS_VALIDES, Projet, normaliser_code
@@ -43,18 +43,6 @@ correspondant environ 5 Mo. Vérifiée par le formulaire avant toute lecture."""
 LIGNES_MAX = 50_000
 """Lignes d'un tableau déposé (en-tête comprise) : un dépôt vaut au plus les élèves de seconde
 d'une académie (25 000 en Normandie), avec une marge du double."""
-CHAMPS_IDENTITE = (
-    "nom",
-    "prenom",
-    "classe",
-    "adresse",
-    "telephone",
-    "email",
-    "representant1_nom",
-    "representant1_email",
-    "representant2_nom",
-    "representant2_email",
-)
 
 
 @dataclass(slots=True)

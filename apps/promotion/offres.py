@@ -22,6 +22,7 @@ from apps.projets.models import Porteur, Projet
 from apps.promotion.code import code_du_projet
 from apps.promotion.codes_postaux import code_postal
 from apps.promotion.secteurs import SECTEURS_PAR_DOMAINE, domaine_principal, secteur_du_domaine
+from moteur.documents.textes import MOIS
 from moteur.modele import DOMAINES_ROME
 
 # Limites de l'API (modèle InternshipOffer et InternshipOffers::Api).
@@ -40,20 +41,6 @@ PAUSE_MIN, PAUSE_MAX = 11, 500
 # nous en écrivons au plus 500, acceptés par les deux.
 CIBLE_DESCRIPTION = 500
 
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
 NIVEAUX_COLLEGE = {"quatrieme", "troisieme"}
 NIVEAUX = NIVEAUX_COLLEGE | {"seconde"}
