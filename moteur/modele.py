@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 AGE_MIN_DEFAUT = 14
 HEURE_DEBUT_DEFAUT = time(9, 0)
@@ -53,6 +54,28 @@ class Point:
     longitude: float
 
 
+@dataclass(frozen=True, slots=True)
+class ParametresTransport:
+    """Un flux GTFS et la contrainte d'arrivée (`session.json` : gtfs, duree_max_min,
+    arrivee) : être au point de rendez-vous au plus tard à `arrivee`, après au plus
+    `duree_max_min` minutes de trajet, selon les horaires du jour `jour`. Le moteur
+    d'horaires est `moteur.transport` (voir docs/transport.md)."""
+
+    gtfs: Path  # chemin du zip (résolu)
+    nom_fichier: str  # tel qu'écrit dans session.json (relatif au dossier)
+    duree_max_min: int
+    arrivee: time
+    jour: date | None = None  # None : le premier jour ouvré de la session
+
+    @property
+    def arrivee_s(self) -> int:
+        return self.arrivee.hour * 3600 + self.arrivee.minute * 60
+
+    @property
+    def duree_max_s(self) -> int:
+        return self.duree_max_min * 60
+
+
 @dataclass(slots=True)
 class ParametresSession:
     nom: str
@@ -60,6 +83,8 @@ class ParametresSession:
     date_fin: date
     jours_feries: tuple[date, ...] = ()
     distance_max_km: float = 25.0
+    # Sans flux GTFS (None) : la distance à vol d'oiseau seulement (règle 6).
+    transport: ParametresTransport | None = None
 
     @property
     def jours_ouvres(self) -> tuple[date, ...]:

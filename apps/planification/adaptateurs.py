@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
+from apps.mobilite.services import parametres_transport
 from apps.planification.models import Affectation, Voeu
 from apps.projets.models import FORMAT_CODE, Creneau, Groupe, Porteur, Projet, normaliser_code
 from apps.structures.models import StructureAccueil
@@ -48,6 +49,7 @@ def session_moteur(
     statuts: Collection[str] | None = None,
     avec_identites: bool = False,
     par_code: bool = False,
+    transport: bool = True,
 ) -> m.Session:
     """La session de la base pour le moteur.
 
@@ -55,9 +57,12 @@ def session_moteur(
     et au moins une structure). Les vœux vers un projet écarté sont retirés, avec un
     avertissement. Les identités ne sont lues que si `avec_identites`. `par_code` : les
     projets (et les vœux qui les citent) sont désignés par leur code lisible, comme dans le
-    format d'échange, au lieu de leur identifiant.
+    format d'échange, au lieu de leur identifiant. `transport` : joindre les paramètres du
+    flux GTFS téléversé pour la session (page Mobilité), s'il y en a un.
     """
     donnees = m.Session(parametres=session.parametres())
+    if transport:
+        donnees.parametres.transport = transport_moteur(session, donnees.avertissements)
     donnees.structures = _structures_moteur(session)
     donnees.projets = _projets_moteur(session, statuts, donnees.avertissements, par_code)
     donnees.eleves = _eleves_moteur(session, set(donnees.projets), donnees.avertissements, par_code)
@@ -65,6 +70,19 @@ def session_moteur(
     if avec_identites:
         donnees.identites = _identites_moteur(session)
     return donnees
+
+
+def transport_moteur(session: Session, avertissements: list[str]) -> m.ParametresTransport | None:
+    """Les paramètres du flux GTFS de la session (None : aucun flux téléversé). Un flux dont
+    le fichier a disparu du serveur est écarté, avec un avertissement (vol d'oiseau seul)."""
+    parametres = parametres_transport(session)
+    if parametres is not None and not parametres.gtfs.is_file():
+        avertissements.append(
+            f"le flux GTFS « {parametres.nom_fichier} » est introuvable sur le serveur : "
+            "trajets à vol d'oiseau seulement ; téléversez-le de nouveau (page Mobilité)"
+        )
+        return None
+    return parametres
 
 
 def _structures_moteur(session: Session) -> dict[str, m.StructureAccueil]:

@@ -1,55 +1,37 @@
 """Les paramètres de transport d'une session (`session.json` : gtfs, duree_max_min, arrivee).
 
-`moteur.modele.ParametresSession` ne les porte pas (le modèle du domaine n'appartient pas à
-ce paquet) : le lecteur de dossiers rend alors un `ParametresSessionTransport`, sous-classe
-qui ajoute le champ `transport`. Tout le code lit ces paramètres par `de_la_session`, qui
-rend None pour une session sans GTFS (règle 6 à vol d'oiseau seulement).
+Ils sont portés par `moteur.modele.ParametresSession.transport` (None : pas de GTFS, règle 6
+à vol d'oiseau seulement). Ce module garde les lectures communes : `de_la_session`,
+`jour_de_calcul`, et `avec_transport` (une copie des paramètres avec ou sans flux).
+`ParametresSessionTransport` reste un alias de `ParametresSession`, pour le code écrit
+quand le transport était une sous-classe.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date, time
-from pathlib import Path
+from dataclasses import replace
+from datetime import date
 
-from moteur.modele import ParametresSession, Session
+from moteur.modele import ParametresSession, ParametresTransport, Session
 
 DUREE_MAX_MIN_LIMITE = 24 * 60
 
+ParametresSessionTransport = ParametresSession
 
-@dataclass(frozen=True, slots=True)
-class ParametresTransport:
-    """Un flux GTFS et la contrainte d'arrivée : être au point de rendez-vous au plus tard
-    à `arrivee`, après au plus `duree_max_min` minutes de trajet, le jour `jour`."""
-
-    gtfs: Path  # chemin du zip (résolu)
-    nom_fichier: str  # tel qu'écrit dans session.json (relatif au dossier)
-    duree_max_min: int
-    arrivee: time
-    jour: date | None = None  # None : le premier jour ouvré de la session
-
-    @property
-    def arrivee_s(self) -> int:
-        return self.arrivee.hour * 3600 + self.arrivee.minute * 60
-
-    @property
-    def duree_max_s(self) -> int:
-        return self.duree_max_min * 60
-
-
-@dataclass(slots=True)
-class ParametresSessionTransport(ParametresSession):
-    """Les paramètres d'une session qui donne un flux GTFS."""
-
-    transport: ParametresTransport | None = None
+__all__ = [
+    "DUREE_MAX_MIN_LIMITE",
+    "ParametresSessionTransport",
+    "ParametresTransport",
+    "avec_transport",
+    "de_la_session",
+    "jour_de_calcul",
+]
 
 
 def de_la_session(session: Session | ParametresSession) -> ParametresTransport | None:
     """Les paramètres de transport de la session, ou None (pas de GTFS)."""
     parametres = session.parametres if isinstance(session, Session) else session
-    if isinstance(parametres, ParametresSessionTransport):
-        return parametres.transport
-    return None
+    return parametres.transport
 
 
 def jour_de_calcul(session: Session) -> date:
@@ -64,7 +46,4 @@ def avec_transport(
     parametres: ParametresSession, transport: ParametresTransport | None
 ) -> ParametresSession:
     """Une copie de `parametres` qui porte `transport` (None : la copie sans transport)."""
-    valeurs = {f.name: getattr(parametres, f.name) for f in fields(ParametresSession)}
-    if transport is None:
-        return ParametresSession(**valeurs)
-    return ParametresSessionTransport(**valeurs, transport=transport)
+    return replace(parametres, transport=transport)
