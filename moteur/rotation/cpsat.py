@@ -218,10 +218,14 @@ def _planifier_v2(
     preparations = list(calcul.map(_preparer, taches))
     total = sum(p.poids_temps for p in preparations)
     parts = [limite_s * p.poids_temps / max(1, total) for p in preparations]
-    a_faire = [(p, part) for p, part in zip(preparations, parts, strict=True) if not p.resolue]
-    resolues = calcul.map(_resoudre_preparee, a_faire)
+    a_faire: list[_TacheSolveur] = [
+        (p, part, None) for p, part in zip(preparations, parts, strict=True) if not p.resolue
+    ]
+    premiere = list(calcul.map(_resoudre_preparee, a_faire))
+    finales = _seconde_vague(calcul, a_faire, premiere)
+    suite = iter(finales)
     for i, prep in enumerate(preparations):
-        partiel = prep.resolue or next(resolues)
+        partiel = prep.resolue or next(suite)
         resultat.planning.extend(partiel.planning)
         for pid, groupes in partiel.groupes.items():
             resultat.groupes.setdefault(pid, []).extend(groupes)
@@ -229,6 +233,59 @@ def _planifier_v2(
         resultat.echecs.update(partiel.echecs)
         if progression is not None:
             progression(i + 1, len(comps))
+
+
+_TacheSolveur = tuple[_Preparation, float, list[LignePlanning] | None]
+
+
+@dataclass(slots=True)
+class _Solution:
+    resultat: ResultatRotation
+    reste: float  # part de budget non consommée (temps déterministe : reproductible)
+
+
+def _seconde_vague(
+    calcul: Parallele[_Commun], taches: list[_TacheSolveur], premiere: list[_Solution]
+) -> list[ResultatRotation]:
+    """Le budget que la première vague n'a pas consommé (somme fixe, connue une fois la
+    vague entière finie) est redonné, au prorata des groupes, aux composantes arrêtées par
+    leur limite (« faisable », « départ gardé ») ; elles repartent de leur solution, qui
+    reste leur plancher (diversité et score). Même résultat quel que soit l'ordre de fin."""
+    reste = sum(max(0.0, s.reste) for s in premiere)
+    candidats = [i for i, s in enumerate(premiere) if _ameliorable(s.resultat)]
+    groupes = {i: sum(len(g) for g in premiere[i].resultat.groupes.values()) for i in candidats}
+    total = sum(groupes.values())
+    seconde: list[_TacheSolveur] = []
+    for i in candidats:
+        prep, r = taches[i][0], premiere[i].resultat
+        nouvelle = _Preparation(prep.projets, dict(r.groupes), prep.essais, True, None)
+        seconde.append((nouvelle, reste * groupes[i] / max(1, total), r.planning))
+    finales = [s.resultat for s in premiere]
+    for i, solution in zip(candidats, calcul.map(_resoudre_preparee, seconde), strict=True):
+        finales[i] = _meilleure(finales[i], solution.resultat)
+    return finales
+
+
+def _ameliorable(r: ResultatRotation) -> bool:
+    if r.echecs or len(r.composantes) != 1:
+        return False
+    c = r.composantes[0]
+    return c.statut in ("faisable", DEPART_GARDE) and (c.ecart is None or c.ecart > 0)
+
+
+def _meilleure(avant: ResultatRotation, apres: ResultatRotation) -> ResultatRotation:
+    """La seconde vague si le solveur a fait au moins aussi bien (son plancher est la
+    solution d'avant), sinon celle d'avant avec la meilleure des deux bornes."""
+    if apres.echecs or len(apres.composantes) != 1:
+        return avant
+    c1, c2 = avant.composantes[0], apres.composantes[0]
+    if c2.statut not in (DEPART_GARDE, GLOUTON_OPTIMAL):
+        return apres
+    bornes = [b for b in (c1.borne, c2.borne) if b is not None]
+    c1.borne = min(bornes) if bornes else None
+    if c1.ecart == 0:  # la borne rejoint la solution d'avant : optimum prouvé
+        c1.statut = "optimal" if c1.statut == "faisable" else GLOUTON_OPTIMAL
+    return avant
 
 
 def _preparer(commun: _Commun, tache: tuple[list[str], dict[str, list[Groupe]]]) -> _Preparation:
@@ -254,16 +311,18 @@ def _preparer(commun: _Commun, tache: tuple[list[str], dict[str, list[Groupe]]])
     return prep
 
 
-def _resoudre_preparee(commun: _Commun, tache: tuple[_Preparation, float]) -> ResultatRotation:
-    """Une composante avec sa part de budget ; sans plancher quand le glouton a réussi
-    (son départ est gardé si le solveur ne fait pas mieux)."""
-    prep, part = tache
+def _resoudre_preparee(commun: _Commun, tache: _TacheSolveur) -> _Solution:
+    """Une composante avec sa part de budget ; sans plancher quand un départ existe (il
+    est gardé si le solveur ne fait pas mieux). `depart` : solution de la première vague."""
+    prep, part, depart = tache
     plancher = 0.0 if prep.glouton_reussi else TEMPS_MIN_S
     horloge = Horloge(part, garde=commun.garde, plancher=plancher)
-    ctx = _Contexte(commun.session, commun.poids, commun.jours_porteur, commun.graine, horloge)
+    ctx = _Contexte(
+        commun.session, commun.poids, commun.jours_porteur, commun.graine, horloge, depart=depart
+    )
     resultat = ResultatRotation()
     _resoudre_composante(ctx, prep.projets, prep.groupes, resultat, prep.essais)
-    return resultat
+    return _Solution(resultat, part - horloge.consomme)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +333,7 @@ class _Contexte:
     graine: int
     horloge: Horloge  # budget de la composante
     v2: bool = True  # borne calculée, départ comme plancher du score, budget sans plancher
+    depart: list[LignePlanning] | None = None  # départ imposé (seconde vague)
 
     @property
     def v1(self) -> bool:
@@ -359,7 +419,7 @@ def _resoudre(
     solveur rend un score inférieur (temps trop court), c'est le départ qui est gardé.
     """
     t0 = time.perf_counter()
-    depart = _depart(ctx, tous)
+    depart = ctx.depart if ctx.depart is not None else _depart(ctx, tous)
     if depart is None:
         return cp_model.INFEASIBLE
     borne_calculee = (
