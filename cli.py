@@ -23,6 +23,7 @@ COMMANDES = {
     "trajet": "moteur.commandes.trajet",
     "purger": "apps.donnees_personnelles.commandes.purger",
     "publier": "apps.promotion.commandes.publier",
+    "conseiller": "moteur.commandes.conseiller",
 }
 
 
