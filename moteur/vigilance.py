@@ -25,13 +25,9 @@ from enum import StrEnum
 from itertools import combinations, pairwise
 from typing import NamedTuple
 
-from moteur.distances import (
-    PORTEE_MARCHE_KM,
-    haversine_km,
-    minutes_a_pied,
-    minutes_en_transport,
-)
+from moteur.distances import PORTEE_MARCHE_KM, haversine_km, minutes_a_pied
 from moteur.modele import Point
+from moteur.transport.mobilite import HorairesMobilite, constats
 
 DOMAINE_SANTE = "J"
 AGE_SECONDE_PAR_DEFAUT = 15  # âge supposé du plus jeune élève tant qu'aucun n'est affecté
@@ -109,6 +105,8 @@ class ProjetVigilance:
     # et la phrase qui dit d'où vient l'hypothèse (affichée au porteur).
     ages_groupes: dict[str, int] = field(default_factory=dict)
     hypothese_ages: str = ""
+    # Les trajets en vrais horaires quand la session a un flux GTFS (moteur.transport.mobilite).
+    horaires: HorairesMobilite | None = None
 
     @property
     def age_plus_jeune(self) -> int:
@@ -138,6 +136,7 @@ class PointVigilance:
     code: str
     titre: str
     verdict: Verdict
+    horaires: HorairesMobilite | None = None  # le détail des trajets (point « mobilité »)
 
     @property
     def etat(self) -> Etat:
@@ -185,10 +184,14 @@ def combiner(verdicts: Sequence[Verdict], si_ok: str) -> Verdict:
 
 
 def trajet_fr(distance: float) -> str:
-    return (
-        f"{km_fr(distance)} (≈ {duree_fr(minutes_a_pied(distance))} à pied, "
-        f"≈ {duree_fr(minutes_en_transport(distance))} en transport)"
-    )
+    """« 3,2 km à vol d'oiseau (≈ 55 min à pied) » : aucune durée en transport n'est
+    devinée d'une distance ; les vraies viennent des horaires (flux GTFS)."""
+    return f"{km_fr(distance)} à vol d'oiseau (≈ {duree_fr(minutes_a_pied(distance))} à pied)"
+
+
+SANS_HORAIRES = (
+    "Estimation à vol d'oiseau, sans horaires : aucun flux GTFS n'est téléversé pour la session."
+)
 
 
 # --- Mobilité -------------------------------------------------------------------------
@@ -230,8 +233,10 @@ def plus_loin_du_rendez_vous(projet: ProjetVigilance) -> tuple[float, str] | Non
 
 
 def mobilite(projet: ProjetVigilance) -> Verdict:
-    """Distances entre sites consécutifs et depuis le point de rendez-vous : alerte au-delà
-    de la marche, bloquant au-delà de `distance_max_km`."""
+    """Bloquant au-delà de `distance_max_km` à vol d'oiseau (règle de la session). Avec un
+    flux GTFS : les vrais trajets (alerte si un groupe ne peut pas aller d'une structure à la
+    suivante à temps, ou une structure hors d'atteinte du point de rendez-vous). Sans flux :
+    alerte au-delà de la marche, estimation dite comme telle."""
     if not projet.sites:
         return Verdict(
             Etat.ALERTE, "Aucune structure d'accueil : la mobilité ne peut être évaluée."
@@ -251,13 +256,23 @@ def mobilite(projet: ProjetVigilance) -> Verdict:
             f"{detail} C'est au-delà de la distance maximale de la session "
             f"({km_fr(projet.distance_max_km)}) : rapprochez les structures.",
         )
+    if projet.horaires is not None:
+        return mobilite_horaires(projet.horaires)
     if distance > PORTEE_MARCHE_KM:
         return Verdict(
             Etat.ALERTE,
             f"{detail} Au-delà de {km_fr(PORTEE_MARCHE_KM)}, prévoyez un transport "
-            "collectif (voir avec la communauté de communes).",
+            f"collectif (voir avec la communauté de communes). {SANS_HORAIRES}",
         )
-    return Verdict(Etat.OK, f"{detail} Tout se fait à pied.")
+    return Verdict(Etat.OK, f"{detail} Tout se fait à pied. {SANS_HORAIRES}")
+
+
+def mobilite_horaires(horaires: HorairesMobilite) -> Verdict:
+    """Le verdict des vrais trajets (horaires du jour de calcul, dans la limite de durée)."""
+    problemes, resume = constats(horaires)
+    if problemes:
+        return Verdict(Etat.ALERTE, problemes)
+    return Verdict(Etat.OK, resume)
 
 
 # --- Sécurité et droit des mineurs ------------------------------------------------------
@@ -724,7 +739,12 @@ POINTS = (
 
 
 def evaluer(projet: ProjetVigilance) -> list[PointVigilance]:
-    return [PointVigilance(code, titre, fonction(projet)) for code, titre, fonction in POINTS]
+    return [
+        PointVigilance(
+            code, titre, fonction(projet), projet.horaires if code == "mobilite" else None
+        )
+        for code, titre, fonction in POINTS
+    ]
 
 
 def bloquants(points: Iterable[PointVigilance]) -> list[PointVigilance]:

@@ -76,11 +76,19 @@ class TestMobilite:
         assert verdict.etat == Etat.OK
         assert "à pied" in verdict.raison
 
-    def test_au_dela_de_la_marche_alerte_avec_estimations(self):
+    def test_au_dela_de_la_marche_alerte_sans_duree_devinee(self):
         verdict = mobilite(projet(site("a", 0.2), site("b", 6.0)))
         assert verdict.etat == Etat.ALERTE
-        assert "6,0 km" in verdict.raison
-        assert "en transport" in verdict.raison
+        assert "6,0 km à vol d'oiseau" in verdict.raison
+        # Sans flux GTFS : aucune durée en transport devinée d'une distance, et on le dit.
+        assert "en transport" not in verdict.raison
+        assert "Estimation à vol d'oiseau, sans horaires" in verdict.raison
+
+    def test_plus_de_0_km_a_10_min_en_transport(self):
+        verdict = mobilite(projet(site("a", 0.0)))
+        assert verdict.etat == Etat.OK
+        assert "0,0 km à vol d'oiseau (≈ 0 min à pied)" in verdict.raison
+        assert "10 min" not in verdict.raison and "en transport" not in verdict.raison
 
     def test_au_dela_de_la_distance_max_bloquant(self):
         verdict = mobilite(projet(site("a", 0.0), site("b", 30.0), distance_max_km=25.0))
