@@ -130,7 +130,8 @@ class TravailQuerySet(models.QuerySet):
 
 
 class Travail(models.Model):
-    """Un calcul long (affectation, programmes) lancé en tâche de fond, avec sa progression.
+    """Un calcul long (affectation, programmes, réparation du plan publié) lancé en tâche de
+    fond, avec sa progression.
 
     Cycle de vie, par les seules méthodes de transition (mises à jour conditionnelles sur
     l'état en base, sûres si le travailleur et la page agissent en même temps) :
@@ -143,6 +144,7 @@ class Travail(models.Model):
         AFFECTATION = "affectation", "Affectation des élèves"
         PROGRAMMES = "programmes", "Programmes (rotations)"
         IMPORT = "import", "Import d'un dossier de session"
+        REPARATION = "reparation", "Réparation du plan publié"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "attente", "En attente"

@@ -1,6 +1,7 @@
-"""Travaux de fond de la coordination : l'affectation des élèves et les programmes
-(rotations), lancés avec django-tasks (file en base : `python manage.py db_worker` ; en
-test, le backend immédiat). `Travail` suit l'avancement, que la page rafraîchit (htmx).
+"""Travaux de fond de la coordination : l'affectation des élèves, les programmes
+(rotations) et la réparation du plan publié (`reparation`), lancés avec django-tasks
+(file en base : `python manage.py db_worker` ; en test, le backend immédiat). `Travail`
+suit l'avancement, que la page rafraîchit (htmx).
 
 Sans blocage :
 - un travail en cours bat (`Travail.battre`) à chaque étape et, par un fil à part, toutes
@@ -11,7 +12,9 @@ Sans blocage :
   verrouille la session et traduit l'`IntegrityError` en `DejaEnCours` ;
 - si des résultats sont publiés, le nouveau plan est gardé à part sur le `Travail`
   (`Travail.plan`) : écoles, structures et conventions gardent les résultats publiés
-  jusqu'à `publier`, qui seul remplace affectations, groupes et créneaux.
+  jusqu'à `publier`, qui seul remplace affectations, groupes et créneaux ; le plan d'une
+  réparation est toujours gardé à part, et n'est publié que si la session n'a pas changé
+  depuis son calcul.
 
 Chaque tâche lit la session en base par l'adaptateur (`session_moteur`) et appelle le
 moteur. Les messages et rapports ne portent que des identifiants pseudonymes.
@@ -39,7 +42,7 @@ from moteur.erreurs import ErreurUtilisateur
 journal = logging.getLogger(__name__)
 
 POLITIQUES = ("stable", "optimal")
-CALCULS = (Travail.Type.AFFECTATION, Travail.Type.PROGRAMMES)
+CALCULS = (Travail.Type.AFFECTATION, Travail.Type.PROGRAMMES, Travail.Type.REPARATION)
 BATTEMENT_S_DEFAUT = 30.0
 MESSAGE_DEJA_EN_COURS = (
     "Un calcul est déjà en cours pour cette session : attendez qu'il se termine (un calcul "
@@ -146,7 +149,11 @@ def lancer(session: Session, type_: str, parametres: dict | None = None) -> Trav
             )
     except IntegrityError:  # contrainte « un seul travail actif par session et par type »
         raise DejaEnCours from None
-    tache = calculer_affectation if type_ == Travail.Type.AFFECTATION else calculer_programmes
+    tache = {
+        Travail.Type.AFFECTATION: calculer_affectation,
+        Travail.Type.PROGRAMMES: calculer_programmes,
+        Travail.Type.REPARATION: calculer_reparation,
+    }[Travail.Type(type_)]
     try:
         tache.enqueue(travail.pk)
     except Exception:
@@ -161,6 +168,9 @@ class Resultat:
     plan: m.Plan
     raisons: dict[str, str]
     rapport: str
+    # Rangé à côté du plan gardé à part (clé → valeur JSON), par exemple l'aperçu d'une
+    # réparation ; oublié à la publication avec le plan.
+    annexes: dict | None = None
 
 
 def _executer(travail_id: int, corps: Callable[[Travail, Suivi], Resultat]) -> None:
@@ -188,12 +198,16 @@ def _conclure(travail: Travail, resultat: Resultat) -> None:
         session = _verrouiller(travail.session)
         publie = resultats_publies(session)
         rapport = resultat.rapport
-        if publie:
+        if travail.type == Travail.Type.REPARATION:
+            publie = True  # une réparation ne touche à rien avant sa confirmation
+        elif publie:
             rapport += (
                 "\nDes résultats sont déjà publiés : ces nouveaux résultats sont gardés à part. "
                 "Revoyez-les puis publiez-les pour qu'ils remplacent les résultats publiés."
             )
         plan = Travail.serialiser_plan(resultat.plan, resultat.raisons) if publie else None
+        if plan is not None and resultat.annexes:
+            plan.update(resultat.annexes)
         if not travail.terminer(rapport, plan=plan):
             raise TravailInterrompu
         Travail.objects.filter(session=session).exclude(pk=travail.pk).update(plan=None)
@@ -296,10 +310,28 @@ def _programmes(travail: Travail, suivi: Suivi) -> Resultat:
     return Resultat(plan, raisons, "\n".join(lignes))
 
 
+# --- Réparation du plan publié ------------------------------------------------------------
+
+
+@task()
+def calculer_reparation(travail_id: int) -> None:
+    _executer(travail_id, _reparation)
+
+
+def _reparation(travail: Travail, suivi: Suivi) -> Resultat:
+    from apps.planification import reparation
+
+    if not resultats_publies(travail.session):
+        raise ErreurUtilisateur(reparation.MESSAGE_RIEN_DE_PUBLIE)
+    calcul = reparation.calculer(travail.session, int(travail.parametres.get("graine", 0)), suivi)
+    suivi(0.95, "Enregistrement (à part, en attente de confirmation)…")
+    return Resultat(calcul.plan, calcul.raisons, calcul.rapport, {reparation.CLE: calcul.apercu})
+
+
 # --- Revue et publication -------------------------------------------------------------------
 
 
-def _conventions(session: Session) -> dict[str, str]:
+def statuts_conventions(session: Session) -> dict[str, str]:
     """Statut de la convention de chaque élève qui en a une (identifiant → statut), lu par le
     registre des apps : la planification n'importe pas l'app des conventions (pas de cycle)."""
     try:
@@ -325,7 +357,7 @@ class Enjeux:
 
 
 def enjeux(session: Session) -> Enjeux:
-    statuts = _conventions(session)
+    statuts = statuts_conventions(session)
     return Enjeux(
         publies=Affectation.objects.filter(eleve__session=session, publiee=True).count(),
         conventions=sum(1 for s in statuts.values() if s != STATUT_ANNULEE),
@@ -370,7 +402,7 @@ def apercu(session: Session) -> Apercu | None:
     avant = _programme_par_eleve(adaptateurs.plan_moteur(session))
     apres = _programme_par_eleve(plan)
     changes = {e for e in set(avant) | set(apres) if avant.get(e) != apres.get(e)}
-    statuts = _conventions(session)
+    statuts = statuts_conventions(session)
     touchees = [statuts[e] for e in changes if e in statuts and statuts[e] != STATUT_ANNULEE]
     return Apercu(
         travail=travail,
@@ -389,12 +421,14 @@ class Publication:
     remplacement: bool
 
 
-def publier(session: Session) -> Publication:
+def publier(session: Session, attendu: int | None = None) -> Publication:
     """Publie les résultats : s'il y a un plan en attente (résultats déjà publiés), il
     remplace d'abord affectations, groupes et créneaux ; tout en une transaction.
 
     Lève `DejaEnCours` si un calcul est actif, `ErreurUtilisateur` si le plan en attente ne
-    correspond plus à la session (élève ou projet supprimé depuis)."""
+    correspond plus à la session (élève ou projet supprimé depuis ; pour une réparation :
+    tout changement de la session depuis son calcul). `attendu` : le numéro du travail dont
+    le plan en attente a été revu ; si un autre l'a remplacé entre-temps, rien n'est publié."""
     Travail.objects.filter(session=session).abandonner_silencieux()
     with transaction.atomic():
         session = _verrouiller(session)
@@ -404,6 +438,14 @@ def publier(session: Session) -> Publication:
             )
         attente = Travail.objects.plan_en_attente(session.pk)
         remplacement = attente is not None and resultats_publies(session)
+        if attendu is not None and (not remplacement or attente.pk != attendu):
+            raise ErreurUtilisateur(
+                "Les résultats en attente ont changé depuis votre revue : revoyez-les."
+            )
+        if remplacement and attente.type == Travail.Type.REPARATION:
+            from apps.planification import reparation
+
+            reparation.verifier_a_jour(session, attente)
         if remplacement:
             plan, raisons = attente.plan_moteur()
             adaptateurs.enregistrer_plan(session, plan, raisons)

@@ -10,4 +10,7 @@ urlpatterns = [
     path("resultats/", views.resultats, name="resultats"),
     path("resultats/non-places.<str:format>", views.export, name="export"),
     path("publier/", views.publier, name="publier"),
+    path("reparation/", views.reparation, name="reparation"),
+    path("reparation/lancer/", views.reparer, name="reparer"),
+    path("reparation/confirmer/", views.confirmer_reparation, name="confirmer_reparation"),
 ]

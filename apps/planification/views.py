@@ -1,5 +1,6 @@
 """Vues de la coordination : lancer l'affectation et les programmes en tâches de fond,
-suivre leur progression (htmx), revoir puis publier les résultats.
+suivre leur progression (htmx), revoir puis publier les résultats ; réparer le plan publié
+(aperçu des changements, puis confirmation).
 
 Quand des résultats sont publiés, relancer un calcul demande une confirmation explicite
 (page qui dit ce qui va se passer) ; les nouveaux résultats sont gardés à part et montrés
@@ -19,6 +20,7 @@ from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise, objet_ou_404
 from apps.journal.services import Action, journaliser
 from apps.planification import rapports, taches
+from apps.planification import reparation as reparations
 from apps.planification.models import Affectation, Travail
 from moteur.erreurs import ErreurUtilisateur
 
@@ -269,4 +271,88 @@ def publier(request: HttpRequest) -> HttpResponse:
             f"Résultats publiés pour {publication.nombre} élève(s) : les établissements les "
             "voient désormais.",
         )
+    return redirect("planification:resultats")
+
+
+# --- Réparation du plan publié ------------------------------------------------------------
+
+
+@require_GET
+@coordination_requise
+def reparation(request: HttpRequest) -> HttpResponse:
+    """L'aperçu de la réparation en attente de confirmation, ou de quoi la lancer."""
+    session = _session()
+    Travail.objects.filter(session=session).abandonner_silencieux()
+    reparations_session = Travail.objects.filter(session=session, type=Travail.Type.REPARATION)
+    return render(
+        request,
+        "planification/reparation.html",
+        {
+            "session": session,
+            "publie": taches.resultats_publies(session),
+            "apercu": reparations.apercu(session, taches.statuts_conventions(session)),
+            "actif": reparations_session.actifs().first(),
+            "dernier": reparations_session.order_by("-cree_le", "-pk").first(),
+            "montres": reparations.LIGNES_MONTREES,
+        },
+    )
+
+
+@require_POST
+@coordination_requise
+def reparer(request: HttpRequest) -> HttpResponse:
+    """Lance la réparation en tâche de fond : rien ne change avant la confirmation."""
+    session = _session()
+    if not taches.resultats_publies(session):
+        messages.error(request, reparations.MESSAGE_RIEN_DE_PUBLIE)
+        return redirect("planification:reparation")
+    parametres = {"graine": reparations.graine_de_l_affectation(session)}
+    try:
+        travail = taches.lancer(session, Travail.Type.REPARATION, parametres)
+    except taches.DejaEnCours as exc:
+        messages.error(request, str(exc))
+        return redirect("planification:reparation")
+    return redirect("planification:travail", pk=travail.pk)
+
+
+@require_POST
+@coordination_requise
+def confirmer_reparation(request: HttpRequest) -> HttpResponse:
+    """Le plan réparé remplace le plan publié (comme une publication), si la session n'a
+    pas changé depuis son calcul."""
+    session = _session()
+    travail = reparations.travail_en_attente(session)
+    if travail is None or request.POST.get("travail") != str(travail.pk):
+        messages.error(
+            request,
+            "Cette réparation n'attend plus de confirmation (un autre calcul l'a remplacée, "
+            "ou elle est déjà publiée) : revoyez la page.",
+        )
+        return redirect("planification:reparation")
+    if request.POST.get("confirmer") != CONFIRMATION:
+        messages.error(
+            request, "Cochez la confirmation pour que le plan réparé remplace le plan publié."
+        )
+        return redirect("planification:reparation")
+    bouges = reparations.eleves_qui_bougent(travail)
+    try:
+        taches.publier(session, attendu=travail.pk)
+    except (taches.DejaEnCours, ErreurUtilisateur) as exc:
+        messages.error(request, str(exc))
+        return redirect("planification:reparation")
+    journaliser(
+        request.user,
+        Action.MODIFICATION,
+        f"plan réparé publié : {len(bouges)} élève(s) changent de projet ou de groupe "
+        "(identifiants pseudonymes)",
+        session=session,
+        nombre_eleves=len(bouges),
+    )
+    messages.success(
+        request,
+        f"Plan réparé publié : il remplace le plan précédent ; {len(bouges)} élève(s) "
+        "changent de projet ou de groupe. Synchronisez maintenant les conventions : seules "
+        "celles des élèves qui ont bougé ou dont une journée a été reportée reçoivent une "
+        "nouvelle version.",
+    )
     return redirect("planification:resultats")
