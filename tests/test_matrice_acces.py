@@ -133,6 +133,10 @@ MATRICE: dict[str, Ligne] = {
     "planification:resultats": L(None, "get", C, 200, 403, 403, 403, 405),
     "planification:export": L("format", "get", C, 200, 403, 403, 403, 405),
     "planification:publier": L(None, "post", C, R, 403, 403, 403, 405),
+    # Réparation du plan publié (H22) : aperçu, lancement et confirmation, coordination seule
+    "planification:reparation": L(None, "get", C, 200, 403, 403, 403, 405),
+    "planification:reparer": L(None, "post", C, R, 403, 403, 403, 405),
+    "planification:confirmer_reparation": L(None, "post", C, R, 403, 403, 403, 405),
     # Conventions (H3) : le périmètre d'un compte est celui de ses élèves (établissement) ou
     # de ses projets (porteur) ; une structure n'a pas de convention à elle (404 : hors de
     # son périmètre). Envoi vide : 400 quand la date manque (présence).
