@@ -4,16 +4,20 @@ API pour les autres apps (adaptateurs vers le moteur) :
 
     parametres_transport(session) -> ParametresTransport | None
     avec_transport(session.parametres(), parametres_transport(session))  # moteur.transport
+    horaires(session) -> Horaires | None      # le réseau du jour, prêt pour les calculs
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -23,8 +27,12 @@ from django.db import transaction
 from apps.campagnes.models import Session
 from apps.mobilite.models import FluxTransport, dossier_des_flux, premier_jour_couvert
 from moteur.erreurs import ErreurUtilisateur, Probleme
+from moteur.transport.cache import charger
 from moteur.transport.couverture import Couverture, couverture, valider, verifier_jour
 from moteur.transport.parametres import ParametresTransport
+from moteur.transport.reseau import Reseau
+
+journal = logging.getLogger(__name__)
 
 TAILLE_MAX_DEFAUT = 200 * 1024 * 1024  # l'agrégat normand compressé : quelques dizaines de Mo
 
@@ -37,6 +45,40 @@ def parametres_transport(session: Session) -> ParametresTransport | None:
     """Les paramètres du moteur pour la session, ou None (pas de flux téléversé)."""
     flux = FluxTransport.objects.filter(session=session).select_related("session").first()
     return flux.parametres() if flux is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Horaires:
+    """Les paramètres du flux d'une session et le réseau de son jour de calcul."""
+
+    parametres: ParametresTransport
+    reseau: Reseau
+
+    @property
+    def jour(self) -> date:
+        assert self.parametres.jour is not None  # toujours fixé par FluxTransport.parametres
+        return self.parametres.jour
+
+
+def horaires(session: Session) -> Horaires | None:
+    """Le réseau du jour des horaires de la session, ou None : pas de flux, fichier disparu,
+    ou flux devenu illisible (noté dans le journal, sans trace pour l'utilisateur : les
+    pages retombent alors sur les distances à vol d'oiseau et le disent)."""
+    parametres = parametres_transport(session)
+    if parametres is None or parametres.jour is None or not parametres.gtfs.is_file():
+        return None
+    try:
+        return Horaires(parametres, _reseau(parametres.gtfs, parametres.jour))
+    except ErreurUtilisateur as erreur:
+        journal.warning("flux GTFS de la session %s illisible : %s", session.pk, erreur)
+        return None
+
+
+@lru_cache(maxsize=4)
+def _reseau(chemin: Path, jour: date) -> Reseau:
+    """Le réseau du jour, gardé en mémoire : le zip est rangé par empreinte (un autre
+    contenu a un autre chemin), et le prétraitement est aussi gardé sur disque."""
+    return charger(chemin, jour, dossier_des_flux() / "cache")[0]
 
 
 def enregistrer_flux(session: Session, fichier: UploadedFile, utilisateur) -> FluxTransport:

@@ -13,11 +13,13 @@ from datetime import date
 from django.db.models import Count
 
 from apps.etablissements.models import Eleve
+from apps.mobilite.services import horaires
 from apps.projets.models import Creneau, Groupe, Projet
 from apps.structures.models import StructureAccueil
 from moteur import vigilance as v
 from moteur.modele import Point, age_le
 from moteur.rotation.groupes import tailles_equilibrees
+from moteur.transport.mobilite import HorairesMobilite, Lieu, horaires_mobilite
 
 
 def site(structure: StructureAccueil) -> v.SiteVigilance:
@@ -131,6 +133,9 @@ def projet_vigilance(
     naissances = Eleve.objects.filter(affectation__projet=projet).values_list(
         "date_naissance", flat=True
     )
+    creneaux_moteur = tuple(
+        v.Creneau(libelles[c.groupe_id], c.date, str(c.structure_id)) for c in creneaux
+    )
     return v.ProjetVigilance(
         nom=projet.nom,
         rendez_vous=Point(projet.latitude, projet.longitude),
@@ -144,12 +149,32 @@ def projet_vigilance(
         outil_pedagogique=projet.outil_pedagogique,
         restitution_prevue=projet.restitution_prevue,
         groupes=tailles_des_groupes(projet, groupes),
-        creneaux=tuple(
-            v.Creneau(libelles[c.groupe_id], c.date, str(c.structure_id)) for c in creneaux
-        ),
+        creneaux=creneaux_moteur,
         ages_eleves=tuple(sorted(Counter(age_le(n, session.date_debut) for n in naissances))),
         ages_groupes={g.libelle: g.age_prevu for g in groupes if g.age_prevu is not None},
         hypothese_ages=projet.hypothese_ages if any(g.age_prevu for g in groupes) else "",
+        horaires=horaires_du_projet(projet, structures, creneaux_moteur),
+    )
+
+
+def horaires_du_projet(
+    projet: Projet, structures: list[StructureAccueil], creneaux: tuple[v.Creneau, ...] = ()
+) -> HorairesMobilite | None:
+    """Les vrais trajets du projet quand la session a un flux GTFS (None sinon) : du point
+    de rendez-vous à chaque structure, entre structures consécutives de chaque groupe."""
+    donnees = horaires(projet.session)
+    if donnees is None or not structures:
+        return None
+    lieux = [
+        Lieu(str(s.pk), s.nom, Point(s.latitude, s.longitude), s.heure_debut) for s in structures
+    ]
+    return horaires_mobilite(
+        donnees.reseau,
+        donnees.parametres,
+        donnees.jour,
+        Point(projet.latitude, projet.longitude),
+        lieux,
+        [(c.groupe, c.jour, c.site_id) for c in creneaux],
     )
 
 
