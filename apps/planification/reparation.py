@@ -38,7 +38,6 @@ from moteur import modele as m
 from moteur.erreurs import ErreurUtilisateur
 from moteur.rapport.francais import nombre_fr
 from moteur.reparation import PlanPublie, Reparation, reparer
-from moteur.rotation.capacite import jour_fr
 
 CLE = "reparation"  # la clé du JSON du travail qui porte l'aperçu
 LIGNES_MONTREES = 500  # lignes de chaque liste de l'aperçu (les chiffres comptent tout)
@@ -268,7 +267,7 @@ class Mouvement:
 class JourneeReportee:
     projet: str
     groupe: str
-    jour: str
+    jour: date
     avant: str
     apres: str
     raison: str
@@ -353,7 +352,7 @@ def apercu(session: Session, statuts_conventions: dict[str, str]) -> Apercu | No
             JourneeReportee(
                 projets.get(p, p),
                 g,
-                jour_fr(date.fromisoformat(jour)),
+                date.fromisoformat(jour),
                 structures.get(avant, avant) if avant else "—",
                 structures.get(apres, apres),
                 raison,
