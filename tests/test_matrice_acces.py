@@ -118,6 +118,10 @@ MATRICE: dict[str, Ligne] = {
     "mobilite:flux": L("session", "get", C, 200, 403, 403, 403, 405),
     "mobilite:televerser": L("session", "post", C, 400, 403, 403, 403, 405),
     "mobilite:reglages": L("session", "post", C, 404, 403, 403, 403, 405),
+    # Où recruter ? (H21) : conseiller de recrutement, coordination seulement
+    "conseil:index": L(None, "get", C, R, 403, 403, 403, 405),
+    "conseil:recruter": L("session", "get", C, 200, 403, 403, 403, 405),
+    "conseil:export": L("session", "get", C, 200, 403, 403, 403, 405),
     # Établissements (H6 : apps/planification/vues_etablissements.py)
     "etablissements:index": L(None, "get", C, 200, 403, 403, 200),
     "etablissements:depot": L(None, "get", C, 200, 403, 403, 200),

@@ -105,6 +105,8 @@ def recommandations_nouveaux(
         # verdict de référence (même fonction que `check`) près de la limite
         garde = [k for k in proches.tolist() if haversine_km(eleves[k].point, c.point) <= dmax]
         couverture.append(set(garde))
+    if not communes:  # communes absentes du référentiel : aucun point de rendez-vous connu
+        return []
     restants = set(range(len(eleves)))
     resultats: list[Recommandation] = []
     while restants and len(resultats) < NOUVEAUX_PROJETS:
