@@ -15,6 +15,7 @@ urlpatterns = [
     path("donnees-personnelles/", include("apps.donnees_personnelles.urls")),
     path("promotion/", include("apps.promotion.urls")),
     path("mobilite/", include("apps.mobilite.urls")),
+    path("conseil/", include("apps.conseil.urls")),
     path("admin/", admin.site.urls),
 ]
 

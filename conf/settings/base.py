@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.donnees_personnelles",
     "apps.promotion",
     "apps.mobilite",
+    "apps.conseil",
     "apps.ui",
 ]
 
