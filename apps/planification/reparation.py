@@ -46,6 +46,10 @@ MESSAGE_PERIME = (
     "La session a changé depuis le calcul de cette réparation (élèves, vœux, structures, "
     "projets ou plan publié) : relancez « Réparer le plan publié » pour en tenir compte."
 )
+MESSAGE_SANS_PROGRAMMES = (
+    "Le plan publié n'a pas encore de programmes (groupes et journées) : la réparation part "
+    "d'un plan complet. Lancez les programmes, publiez-les, puis réparez si besoin."
+)
 MESSAGE_RIEN_DE_PUBLIE = (
     "Aucun résultat n'est publié pour cette session : il n'y a pas de plan à réparer. "
     "Lancez l'affectation et les programmes, puis publiez."
@@ -132,6 +136,8 @@ def calculer(session: Session, graine: int, suivi: Callable[[float, str], None])
     x = entrees(session)
     if not any(p for p, _g in x.publie.affectations.values()):
         raise ErreurUtilisateur("Le plan publié ne place aucun élève : rien à réparer.")
+    if any(p and not g for p, g in x.publie.affectations.values()):
+        raise ErreurUtilisateur(MESSAGE_SANS_PROGRAMMES)
     suivi(0.3, "Réparation du plan…")
     r = reparer(x.donnees, x.publie, graine=graine)
     suivi(0.85, "Comparaison avec le plan publié…")

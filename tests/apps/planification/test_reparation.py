@@ -99,6 +99,13 @@ def reparable(coordination):
     }
 
 
+def date_fr(jour: date) -> str:
+    """Le jour en toutes lettres (les sessions des tests sont en juin)."""
+    assert jour.month == 6
+    jours = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    return f"{jours[jour.weekday()]} {jour.day} juin {jour.year}"
+
+
 def lire(reponse) -> str:
     return html.unescape(reponse.content.decode())
 
@@ -143,6 +150,7 @@ def test_lancer_puis_apercu_sans_rien_changer_en_base(coordination, reparable):
     # l'élève retiré, avec son ancien projet ; la journée reportée, structures par leur nom
     assert re.search(rf"<td>{s['retire']}</td><td>{p1}</td><td>retiré</td>", texte)
     assert s["structure"].nom in texte and "n'accueille plus le" in texte
+    assert f"<td>{date_fr(s['jour'])}</td>" in texte  # le jour en toutes lettres
     assert "Liste d'attente servie" in texte and "placé : " + p1 in texte
     assert "Aucun : tous les élèves ont une place après réparation." in texte
     # conventions touchées : les deux élèves de P2 (journée reportée), signées
@@ -176,7 +184,10 @@ def test_confirmer_remplace_le_plan_et_seules_les_conventions_touchees_changent(
     assert Travail.objects.get(pk=travail.pk).plan is None
     assert EntreeJournal.objects.filter(objet__startswith="plan réparé publié").count() == 1
 
-    assert coordination.post(reverse("conventions:synchroniser")).status_code == 302
+    synchro = coordination.post(reverse("conventions:synchroniser"), follow=True)
+    assert "1 créée(s), 2 nouvelle(s) version(s) à signer, 2 inchangée(s), 0 annulée(s)" in (
+        lire(synchro)
+    )
     apres = versions(session)
     # P1 : ceux qui restent gardent leur convention signée, même version
     for eleve in s["restent_p1"]:
@@ -267,3 +278,24 @@ def test_page_de_reparation_sans_apercu_propose_le_lancement(coordination, repar
     texte = lire(coordination.get(reverse("planification:reparation")))
     assert "Réparer le plan publié</button>" in texte
     assert "Rien ne change avant votre confirmation" in texte
+
+
+def test_plan_publie_sans_programmes_echec_explique(coordination):
+    session, _projets = session_planifiable()
+    taches.lancer(session, Travail.Type.AFFECTATION, {"politique": "stable"})
+    taches.publier(session)
+    avant = etat_publie(session)
+    coordination.post(reverse("planification:reparer"))
+    travail = Travail.objects.get(type=REPARATION)
+    assert travail.etat == Travail.Etat.ECHEC
+    assert travail.message == reparation.MESSAGE_SANS_PROGRAMMES
+    texte = lire(coordination.get(reverse("planification:reparation")))
+    assert f"La dernière réparation (travail n° {travail.pk}) a échoué" in texte
+    assert "Lancez les programmes, publiez-les" in texte
+    assert etat_publie(session) == avant
+
+
+def test_liens_vers_la_reparation(coordination, reparable):
+    for nom in ("planification:travaux", "planification:resultats"):
+        texte = lire(coordination.get(reverse(nom)))
+        assert f'href="{reverse("planification:reparation")}"' in texte
