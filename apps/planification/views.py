@@ -293,6 +293,7 @@ def reparation(request: HttpRequest) -> HttpResponse:
             "apercu": reparations.apercu(session, taches.statuts_conventions(session)),
             "actif": reparations_session.actifs().first(),
             "dernier": reparations_session.order_by("-cree_le", "-pk").first(),
+            "autre_en_attente": Travail.objects.plan_en_attente(session.pk),
             "montres": reparations.LIGNES_MONTREES,
         },
     )

@@ -278,6 +278,14 @@ def test_page_de_reparation_sans_apercu_propose_le_lancement(coordination, repar
     texte = lire(coordination.get(reverse("planification:reparation")))
     assert "Réparer le plan publié</button>" in texte
     assert "Rien ne change avant votre confirmation" in texte
+    assert "attendent votre revue" not in texte
+    # un recalcul en attente de revue : la page prévient qu'une réparation le remplacera
+    travail = taches.lancer(reparable["session"], Travail.Type.PROGRAMMES, {})
+    assert travail.plan is not None
+    texte = lire(coordination.get(reverse("planification:reparation")))
+    assert f"De nouveaux résultats (travail n° {travail.pk}, programmes" in texte
+    lancer(coordination)
+    assert Travail.objects.get(pk=travail.pk).plan is None  # un seul plan en attente
 
 
 def test_plan_publie_sans_programmes_echec_explique(coordination):
