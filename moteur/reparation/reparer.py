@@ -16,7 +16,11 @@
   places réduites) ou la journée est devenu impossible ; chacun va au choix valide le plus
   proche : un autre groupe de son projet, sinon ses autres voeux dans l'ordre.
 - Les places libérées vont ensuite aux non placés (arrivées tardives comprises) dans
-  l'ordre du barème (points, puis tirage au sort de la graine) : c'est la liste d'attente.
+  l'ordre d'appel du barème (`Priorites.appel`, le même que celui de l'affectation : en
+  taux minimum, le tirage au sort de la graine repris pour que chaque début de liste
+  compte la part de boursiers et de ruraux de la session ; en priorité absolue, les points
+  puis le tirage) : c'est la liste d'attente. Les points valent 0 en taux minimum : la
+  liste ne suit donc pas le seul tirage, mais bien l'ordre publié.
   Chacun prend son meilleur voeu où il reste une place (un groupe qui peut l'accueillir
   chaque jour, ou un nouveau groupe).
 - Choix assumé : les élèves déplacés passent avant la liste d'attente (ils avaient une
@@ -93,7 +97,10 @@ def reparer(
     priorites = calculer_priorites(session, bareme, graine)
 
     def ordre(eid: str) -> tuple[int, int]:
-        return (-priorites.points[eid], priorites.tirage[eid])
+        # L'ordre d'appel public (taux minimum vérifié sur chaque préfixe, ou points puis
+        # tirage en priorité absolue) : la réparation sert la liste d'attente et choisit qui
+        # part d'un groupe trop plein dans le même ordre que l'affectation.
+        return (-priorites.points[eid], priorites.appel[eid])
 
     etat = Etat(session)
     reparation = Reparation(Plan())

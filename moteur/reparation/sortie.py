@@ -82,7 +82,7 @@ def texte_rapport_reparation(session: Session, reparation: Reparation) -> str:
         f"- {j.projet_id} {j.groupe}, {jour_fr(j.date)} : {j.avant or '—'} → {j.apres} ({j.raison})"
         for j in reparation.journees
     ] or ["Aucune."]
-    lignes += ["", "## Liste d'attente (ordre du barème : points, puis tirage au sort)", ""]
+    lignes += ["", "## Liste d'attente (ordre d'appel du barème, celui de l'affectation)", ""]
     if not reparation.attente:
         lignes.append("Personne n'attend : tous les élèves avaient une place.")
     else:

@@ -173,7 +173,7 @@ def test_plan_publie_mal_forme_message_clair(tmp_path, capsys):
 def test_accueil_reduit_seuls_les_derniers_au_bareme_du_groupe_partent(tmp_path, capsys):
     # S3 n'accueille plus que 2 élèves et S4 a déjà ses 5 jours : le groupe P2-A (4 élèves)
     # ne tient plus en 1re semaine ; 2 élèves doivent partir (les derniers au barème en
-    # vigueur : points, puis tirage), les 2 autres gardent tout leur programme.
+    # vigueur : son ordre d'appel), les 2 autres gardent tout leur programme.
     structures = STRUCTURES_CSV.replace(
         "S3,Supermarché de Saint-Lô,,D,50502,,,,10,", "S3,Supermarché de Saint-Lô,,D,50502,,,,2,"
     )
@@ -181,8 +181,39 @@ def test_accueil_reduit_seuls_les_derniers_au_bareme_du_groupe_partent(tmp_path,
     lignes = {c["eleve_id"]: c for c in _changements(sortie)}
     priorites = calculer_priorites(lire_session(session))
     groupe = ["E07", "E08", "E09", "E10"]
-    derniers = sorted(groupe, key=lambda e: (-priorites.points[e], priorites.tirage[e]))[2:]
+    derniers = sorted(groupe, key=lambda e: priorites.appel[e])[2:]
     assert set(lignes) == set(derniers)
     assert _deplaces_sans_necessite(apres, set(lignes)) == set()
     assert all("accueil_max" in c["raison"] for c in lignes.values())
     _check_valide(session, sortie, capsys)
+
+
+def _tardifs(nombre: int) -> str:
+    """Des arrivées tardives qui ne demandent que P1 (complet) : toutes en liste d'attente ;
+    une sur trois est boursière."""
+    return "".join(
+        f"T{i:02d},0141555P,2010-06-01,{'FM'[i % 2]},14118,,,P1,,{int(i % 3 == 0)}\n"
+        for i in range(nombre)
+    )
+
+
+def test_liste_d_attente_dans_l_ordre_d_appel_du_bareme(tmp_path):
+    """Taux minimum : les points valent 0 ; la liste d'attente suit l'ordre d'appel public
+    (`Priorites.appel`, taux minimum de boursiers vérifié sur chaque préfixe), pas le seul
+    tirage. On prend une graine où les deux ordres diffèrent, pour que le test tranche."""
+    publie = lire_plan_publie(_publier(tmp_path))
+    session = lire_session(ecrire_dossier(tmp_path / "s", eleves=ELEVES_CSV + _tardifs(12)))
+    for graine in range(50):
+        priorites = calculer_priorites(session, graine=graine)
+        attendus = [e for e in session.eleves if e.startswith("T")]
+        par_appel = sorted(attendus, key=lambda e: priorites.appel[e])
+        if par_appel != sorted(attendus, key=lambda e: priorites.tirage[e]):
+            break
+    else:
+        raise AssertionError("aucune graine où l'ordre d'appel diffère du tirage")
+    assert set(priorites.points.values()) == {0}
+    reparation = reparer(session, publie, graine=graine)
+    attente = [x.eleve_id for x in reparation.attente]
+    assert attente == par_appel
+    assert [x.position for x in reparation.attente] == list(range(1, len(attente) + 1))
+    assert all(not x.projet_id for x in reparation.attente)  # P1 est complet
