@@ -19,8 +19,11 @@ from moteur.documents import (
     donnees_convention,
     eleves_places,
     empreinte,
+    trajets_de_l_eleve,
 )
 from moteur.modele import Plan, Session
+from moteur.transport.acces import reseau_de_la_session
+from moteur.transport.trajets import Trajets
 
 
 def nom_fichier(identifiant: str) -> str:
@@ -44,20 +47,38 @@ class Bilan:
 
 
 def documents_eleve(
-    session: Session, plan: Plan, eleve_id: str, options: OptionsConvention
+    session: Session,
+    plan: Plan,
+    eleve_id: str,
+    options: OptionsConvention,
+    trajets: Trajets | None = None,
 ) -> DocumentsEleve:
+    """La convention et le .ics d'un élève placé ; avec `trajets` (session avec un flux
+    GTFS), le .ics donne le trajet conseillé de chaque jour."""
     from apps.conventions.rendu import convention_pdf
 
     donnees = donnees_convention(session, plan, eleve_id, options)
     assert donnees is not None, "élève non placé"
     version = empreinte(donnees)
+    du_jour = (
+        trajets_de_l_eleve(session, donnees.emploi, trajets.reseau, trajets) if trajets else {}
+    )
     return DocumentsEleve(
         eleve_id=eleve_id,
         uai=donnees.etablissement.uai,
         pdf=convention_pdf(donnees, 1, version),
-        ics=calendrier_ics(donnees.emploi, donnees.projet.referent_telephone),
+        ics=calendrier_ics(donnees.emploi, donnees.projet.referent_telephone, du_jour),
         empreinte=version,
     )
+
+
+def _trajets(session: Session) -> Trajets | None:
+    """Les trajets du flux GTFS de la session (None sans flux), partagés entre élèves."""
+    transport = session.parametres.transport
+    reseau = reseau_de_la_session(session)
+    if transport is None or reseau is None:
+        return None
+    return Trajets(reseau, transport.duree_max_s)
 
 
 def ecrire_lot(
@@ -73,8 +94,9 @@ def ecrire_lot(
     options = options or OptionsConvention()
     sortie.mkdir(parents=True, exist_ok=True)
     bilan = Bilan()
+    trajets = _trajets(session)
     for eleve_id in progression(eleves_places(session, plan)):
-        docs = documents_eleve(session, plan, eleve_id, options)
+        docs = documents_eleve(session, plan, eleve_id, options, trajets)
         base = nom_fichier(eleve_id)
         (sortie / f"{base}.pdf").write_bytes(docs.pdf)
         (sortie / f"{base}.ics").write_bytes(docs.ics)

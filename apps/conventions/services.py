@@ -19,6 +19,7 @@ from apps.campagnes.models import Session
 from apps.conventions import rendu
 from apps.conventions.models import Convention, Presence, Signature, VersionConvention
 from apps.etablissements.models import Eleve
+from apps.mobilite.services import horaires
 from apps.planification.adaptateurs import plan_moteur, session_moteur
 from apps.projets.models import Projet
 from apps.structures.models import StructureAccueil
@@ -210,13 +211,18 @@ class VersionPerimee(Exception):
 
 
 def ics_eleve(eleve: Eleve) -> bytes | None:
-    from moteur.documents import calendrier_ics
+    """Le .ics de l'élève ; avec le flux GTFS de la session, le trajet conseillé de chaque
+    jour vers la structure (`moteur.documents.trajets`, indicatif, hors convention signée)."""
+    from moteur.documents import calendrier_ics, trajets_de_l_eleve
 
     ctx = contexte(eleve.session)
     donnees = donnees_eleve(ctx, eleve.identifiant)
     if donnees is None:
         return None
-    return calendrier_ics(donnees.emploi, donnees.projet.referent_telephone)
+    trajets = {}
+    if ctx.donnees.parametres.transport is not None and (h := horaires(eleve.session)):
+        trajets = trajets_de_l_eleve(ctx.donnees, donnees.emploi, h.reseau)
+    return calendrier_ics(donnees.emploi, donnees.projet.referent_telephone, trajets)
 
 
 def attestation(convention: Convention) -> bytes | None:

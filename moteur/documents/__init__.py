@@ -24,6 +24,7 @@ from moteur.documents.emploi_du_temps import (
     groupes_du_plan,
     pause_dejeuner,
 )
+from moteur.documents.trajets import TrajetDuJour, trajets_de_l_eleve
 
 __all__ = [
     "DonneesAttestation",
@@ -34,6 +35,7 @@ __all__ = [
     "JourStage",
     "OptionsConvention",
     "Partie",
+    "TrajetDuJour",
     "calendrier_ics",
     "contenu_canonique",
     "donnees_convention",
@@ -44,4 +46,5 @@ __all__ = [
     "feuille_de_route",
     "groupes_du_plan",
     "pause_dejeuner",
+    "trajets_de_l_eleve",
 ]

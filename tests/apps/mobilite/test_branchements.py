@@ -4,6 +4,7 @@ tests/moteur/transport/test_mobilite.py (mêmes lieux sur le petit flux)."""
 
 from __future__ import annotations
 
+import icalendar
 import pytest
 from django.urls import reverse
 
@@ -95,3 +96,45 @@ def test_fiche_du_projet(client, tmp_path):
     assert "Trajets réels (horaires du mardi 16/06/2026)" in page
     assert "ligne 1 de Arrêt A (08:10) à Arrêt B (08:25)" in page
     assert "pas à temps" in page
+
+
+def test_ics_de_l_eleve_avec_le_trajet_du_jour(tmp_path):
+    from apps.conventions.services import ics_eleve
+    from apps.projets.models import Groupe
+    from tests.apps.fabriques import AffectationFactory, EleveFactory
+    from tests.moteur.transport.flux import LON, lat
+
+    projet = projet_sur_le_petit_flux()
+    eleve = EleveFactory(session=projet.session, latitude=lat(0), longitude=LON)
+    groupe = Groupe.objects.get(projet=projet, libelle="A")
+    AffectationFactory(eleve=eleve, projet=projet, groupe=groupe)
+    sans = ics_eleve(eleve)
+    assert sans is not None and b"Trajet" not in sans
+    televerser_le_petit_flux(projet.session, tmp_path)
+    calendrier = icalendar.Calendar.from_ical(ics_eleve(eleve))
+    descriptions = [str(e["description"]) for e in calendrier.walk("VEVENT")]
+    # Le 15 : Atelier Y à pied (16 min) ; le 16 : Usine X, lignes 1 puis 2 (66 min).
+    assert "départ 08:44, à pied, arrivée 09:00 (16 min)" in descriptions[0]
+    assert "départ 08:04, lignes 1 puis 2, arrivée 09:07 (66 min)" in descriptions[1]
+    assert "horaires du mardi 16 juin 2026" in descriptions[1]
+
+
+def test_lot_de_la_ligne_de_commande_avec_le_flux(tmp_path):
+    """`conventions` (ligne de commande) sur un dossier avec `gtfs` : le .ics a le trajet."""
+    from datetime import date, time
+
+    from apps.conventions.lots import ecrire_lot
+    from moteur.modele import ParametresTransport
+    from tests.moteur.transport.flux import ecrire_flux
+    from tests.moteur.transport.test_documents_trajets import session_et_plan
+
+    flux = ecrire_flux(tmp_path / "reseau.zip")
+    session, plan = session_et_plan(flux)
+    session.parametres.transport = ParametresTransport(
+        flux, "reseau.zip", 90, time(9), date(2026, 6, 16)
+    )
+    ecrire_lot(session, plan, tmp_path / "sortie")
+    ics = (tmp_path / "sortie" / "E1.ics").read_bytes()
+    calendrier = icalendar.Calendar.from_ical(ics)
+    descriptions = [str(e["description"]) for e in calendrier.walk("VEVENT")]
+    assert "départ 08:04, lignes 1 puis 2, arrivée 09:07 (66 min)" in descriptions[1]
