@@ -47,6 +47,7 @@ ATTENDUS = {
             "Sessions",
             "Établissements",
             "Conventions",
+            "Où recruter ?",
             "Publication nationale",
             "Journal des accès",
         ),
