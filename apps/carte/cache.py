@@ -88,7 +88,8 @@ def session_et_version() -> tuple[int | None, str]:
 
 
 def version_carte(session: Session | None) -> str:
-    """Change dès qu'un projet de la carte change ou qu'un résultat est publié (2 requêtes).
+    """Change dès qu'un projet de la carte change, qu'un résultat est publié ou que le flux
+    GTFS change (3 requêtes).
 
     Pour les résultats, le nombre d'affectations publiées ne suffit pas : republier un
     nouveau plan de même taille le garderait. Or la publication d'un plan remplace les
@@ -104,9 +105,13 @@ def version_carte(session: Session | None) -> str:
     publiees = Affectation.objects.filter(eleve__session=session, publiee=True).aggregate(
         nombre=Count("pk"), dernier=Max("pk")
     )
+    # Le flux GTFS (couche isochrone des fiches) : téléversé, remplacé ou re-réglé.
+    from apps.mobilite.models import FluxTransport
+
+    flux = FluxTransport.objects.filter(session=session).values_list("empreinte", "televerse_le")
     return (
         f"{session.pk}:{session.statut}:{etat['derniere']}:{etat['nombre']}:"
-        f"{publiees['nombre']}:{publiees['dernier']}"
+        f"{publiees['nombre']}:{publiees['dernier']}:{flux.first()}"
     )
 
 

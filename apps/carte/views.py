@@ -21,6 +21,7 @@ from apps.carte.cache import (
     version_referentiel,
 )
 from apps.carte.filtres import FiltresCarte, projets_sur_la_carte
+from apps.carte.isochrone import lycees_atteignant
 from apps.projets.models import Creneau, Projet
 from apps.structures.models import StructureAccueil
 from apps.territoires.models import Commune, Departement, Epci
@@ -91,6 +92,7 @@ def fiche(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": _grille(creneaux),
             "domaines": DOMAINES_ROME,
             "marqueur": {"lat": projet.latitude, "lon": projet.longitude, "nom": projet.nom},
+            "isochrone": lycees_atteignant(projet),
         },
     )
 

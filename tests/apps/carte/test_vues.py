@@ -80,11 +80,12 @@ def test_pas_de_n_plus_un_sur_la_carte_et_la_liste(
     peu = _requetes(client, reverse(nom_url))
     for _ in range(12):
         projet_carte(session, domaines="J|K")
-    # Sans cache : session et version des données (3), puis la vue : session, départements,
-    # EPCI, projets, structures préchargées (5) ; 8 requêtes quel que soit le nombre de projets.
-    with django_assert_num_queries(8):
+    # Sans cache : session et version des données (4, dont le flux GTFS), puis la vue :
+    # session, départements, EPCI, projets, structures préchargées (5) ; 9 requêtes quel que
+    # soit le nombre de projets.
+    with django_assert_num_queries(9):
         client.get(reverse(nom_url))
-    assert peu == 8
+    assert peu == 9
     # Page en cache pour un visiteur anonyme (version des données gardée 2 s) : 0 requête.
     with django_assert_num_queries(0):
         client.get(reverse(nom_url))

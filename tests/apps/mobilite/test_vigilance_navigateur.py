@@ -60,3 +60,26 @@ def test_vigilance_du_porteur_avec_le_flux_televerse(live_server, navigateur, tm
     expect(page.locator("#tableau-distances")).to_contain_text("(horaires)")
     expect(page.get_by_text("Trajets réels (horaires du mardi 16/06/2026)")).to_be_visible()
     capturer(page, "vigilance-mobilite-gtfs")
+
+
+def test_couche_isochrone_sur_la_fiche_publique(live_server, navigateur, tmp_path):
+    """Fiche publique d'un projet publié : les lycées atteignables en texte ET sur la carte."""
+    from apps.projets.models import Projet
+    from tests.apps.fabriques import EtablissementFactory
+    from tests.apps.mobilite.branchements import televerser_le_petit_flux
+    from tests.moteur.transport.flux import LON, lat
+
+    projet = projet_sur_le_petit_flux(programme=False)
+    Projet.objects.filter(pk=projet.pk).update(statut=Projet.Statut.PUBLIE)
+    EtablissementFactory(nom="Lycée <b>O</b>", latitude=lat(0), longitude=LON)
+    EtablissementFactory(nom="Lycée du sud", latitude=lat(-5000), longitude=LON)
+    # Rendez-vous en O, arrivée 9 h : le lycée en O est à 0 m (0 min), celui du sud hors
+    # d'atteinte (aucun arrêt à 1 km, rendez-vous à 5 km).
+    televerser_le_petit_flux(projet.session, tmp_path)
+    page = page_connectee(navigateur, live_server)
+    page.goto(live_server.url + reverse("carte:fiche", args=[projet.pk]))
+    expect(page.locator("#isochrone li")).to_have_text(["Lycée <b>O</b> — 0 min"])
+    expect(page.locator("#carte-projet path.lycee-atteignant")).to_have_count(1)
+    page.locator("#carte-projet path.lycee-atteignant").hover()
+    expect(page.locator(".leaflet-tooltip")).to_have_text("Lycée <b>O</b> — 0 min")
+    capturer(page, "fiche-isochrone")

@@ -133,6 +133,15 @@
     carte.setView([point.lat, point.lon], 10);
     L.circleMarker([point.lat, point.lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#1d3557", fillOpacity: 1 })
       .bindTooltip(texte(point.nom)).addTo(carte);
+    // Couche isochrone (flux GTFS) : les lycées d'où le projet est atteignable dans la limite.
+    var lycees = lireDonnees("lycees-atteignant") || [];
+    var bornes = [[point.lat, point.lon]];
+    lycees.forEach(function (l) {
+      L.circleMarker([l.lat, l.lon], { radius: 6, color: "#7f4f24", weight: 2, fillColor: "#f4a261", fillOpacity: 0.9, className: "lycee-atteignant" })
+        .bindTooltip(texte(l.nom + " — " + l.minutes + " min")).addTo(carte);
+      bornes.push([l.lat, l.lon]);
+    });
+    if (bornes.length > 1) { carte.fitBounds(bornes, { padding: [20, 20], maxZoom: 12 }); }
   }
 
   function initCarteCouverture(element) {
