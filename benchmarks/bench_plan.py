@@ -23,11 +23,16 @@ sous charge, se comparent d'un coup d'œil (même entrée, même graine : même 
 `--boucle` (issue 12, point 2) : `plan` avec la rotation, côte à côte sans la boucle
 (`--tours 1`, l'ancien comportement) et avec (`--tours 4`) : placés par l'affectation,
 placés dans le plan écrit, borne, temps, mémoire de pointe du processus, SHA-256.
+`--serree` : l'instance serrée de l'issue 12 (point 2) — la Normandie générée où une
+structure sur deux (ordre des identifiants) demande 16 ans et une sur trois n'accueille
+que 4 jours (`jours_max`) : beaucoup de projets ne tiennent pas tous leurs élèves.
+`--garder DIR` écrit l'instance dans DIR (pour la remesurer avec `--dossier DIR`).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import os
 import platform
@@ -40,6 +45,7 @@ import time
 from pathlib import Path
 
 from benchmarks.generateur import ecrire_dossier, generer
+from moteur.modele import Session
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -147,12 +153,23 @@ def comparer_boucle(dossier: Path, temporaire: Path, politiques: list[str], limi
             )
 
 
+def resserrer(session: Session) -> Session:
+    """L'instance serrée : une structure sur deux à 16 ans minimum, une sur trois à
+    `jours_max` = 4 (identifiants triés ; même session, même résultat)."""
+    for i, sid in enumerate(sorted(session.structures)):
+        s = session.structures[sid]
+        if i % 2 == 0:
+            s = dataclasses.replace(s, age_min=16)
+        if i % 3 == 0:
+            s = dataclasses.replace(s, jours_max=4)
+        session.structures[sid] = s
+    return session
+
+
 def modifier_session(dossier: Path, cible: Path, graine: int) -> dict[str, int]:
     """Le dossier « après publication » : 2 % de désistements, 1 % d'arrivées tardives
     (copies d'élèves existants sous un nouvel identifiant), un jour annulé dans 5 % des
     structures. Même graine, même dossier."""
-    import dataclasses
-
     import numpy as np
 
     from moteur.format import ecrire_session, lire_session
@@ -263,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reparation", action="store_true", help="seulement la réparation après publication"
     )
+    parser.add_argument(
+        "--serree",
+        action="store_true",
+        help="instance serrée : une structure sur deux à 16 ans, une sur trois à 4 jours",
+    )
+    parser.add_argument("--garder", type=Path, help="écrire aussi l'instance générée dans DIR")
     args = parser.parse_args(argv)
     print(
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs (partagés), "
@@ -273,11 +296,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.dossier is not None:
             dossier = args.dossier
         else:
-            dossier = Path(temporaire) / "normandie"
+            dossier = args.garder or Path(temporaire) / "normandie"
             session = generer("normandie", args.graine)
+            if args.serree:
+                session = resserrer(session)
             ecrire_dossier(session, dossier)
             del session
-            print(f"Instance Normandie écrite dans {dossier}\n")
+            serree = " serrée" if args.serree else ""
+            print(f"Instance Normandie{serree} écrite dans {dossier}\n")
         if args.reparation:
             for politique in args.politiques:
                 mesurer_reparation(dossier, Path(temporaire), politique, args.rotation_limite)

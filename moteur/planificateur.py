@@ -8,16 +8,29 @@ C'est ce qu'appellent la commande `plan`, la plateforme (tâche de fond) et les 
 2. **Boucle affectation ⇄ programmes** (issue 12, point 2), au plus `TOURS_BOUCLE` tours :
    l'affectation place les élèves (`stable` ou `optimal`), la rotation construit les
    programmes. Si un projet ne peut pas tenir tous ses élèves (âges, jours, partage), les
-   élèves en cause sont retirés du projet (repli de la rotation) ; le projet reçoit alors
-   sa **vraie capacité** (le nombre d'élèves que son programme a tenu) et le couple
-   (élève, projet) est exclu ; au tour suivant, l'affectation est refaite avec ces
-   capacités et exclusions : les élèves retirés se voient proposer leurs autres voeux
-   avant l'écriture du plan. Seules les composantes dont les élèves ont changé sont
-   replanifiées ; les autres gardent leur programme.
+   élèves en cause sont retirés du projet (repli de la rotation). Le repli est prudent :
+   son explication retire souvent tous les élèves concernés (« 2 élèves de moins de
+   16 ans pour 1 place » en retire 2 ; « aucune rotation dans le temps imparti » retire
+   tout le projet). Le projet reçoit donc sa **vraie capacité**, cherchée par dichotomie
+   (`_vraie_capacite`) : les élèves que le programme a tenus d'abord, puis les élèves
+   retirés du plus âgé au plus jeune (à date de naissance égale, dans l'ordre d'appel du
+   barème) ; la capacité est la plus longue de ces listes dont la composante du projet
+   (les autres projets avec leurs élèves du moment) a un programme complet. Les plus âgés
+   d'abord, parce que la capacité dépend de qui est affecté : un élève plus âgé est admis
+   partout où un plus jeune l'est (`age_min`), et pour les autres règles (jours, accueil,
+   partage) tous les élèves se valent. Une liste plus courte qu'une liste qui tient tient
+   aussi (retirer un élève d'un programme complet le laisse complet) : la dichotomie est
+   exacte, à la qualité du solveur près. Seuls les élèves au-delà de cette capacité sont
+   exclus du projet ; au tour suivant, l'affectation est refaite avec ces capacités et
+   exclusions : les élèves exclus se voient proposer leurs autres voeux avant l'écriture
+   du plan. Seules les composantes dont les élèves ont changé sont replanifiées ; les
+   autres gardent leur programme.
 3. Convergence : d'un tour à l'autre, les capacités ne font que baisser et les exclusions
-   que croître (un tour qui retire un élève ajoute au moins un couple exclu, jamais exclu
-   avant puisque l'élève était placé dans ce projet) ; le nombre de couples est fini, donc
-   la boucle s'arrête d'elle-même ; elle est de plus bornée à `TOURS_BOUCLE` tours. Si le
+   que croître (un projet en échec exclut au moins un élève : sa liste complète ne tient
+   pas, la capacité trouvée est donc plus courte ; le couple n'était pas exclu avant
+   puisque l'élève était placé dans ce projet) ; le nombre de couples est fini, donc la
+   boucle s'arrête d'elle-même ; elle est de plus bornée à `TOURS_BOUCLE` tours, et chaque
+   projet en échec coûte au plus ⌈log2(n + 1)⌉ essais de rotation (n : ses élèves). Si le
    dernier tour retire encore des élèves, ils restent non placés avec leur raison (jour,
    structure, règle) : c'est l'écart restant, prouvé dans le rapport.
 4. Un plan écrit respecte toujours les six règles ; même entrée et même graine : même plan.
@@ -30,12 +43,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from moteur.affectation import ResultatAffectation, affecter, borne_max_flot
+from moteur.affectation import ResultatAffectation, affecter, borne_max_flot, calculer_priorites
 from moteur.modele import Affectation, Plan, Session
 from moteur.rotation import CapaciteEffective, ResultatRotation, capacite_effective
 from moteur.rotation.capacite import composantes
 from moteur.rotation.cpsat import planifier_rotation
-from moteur.rotation.solveur import GardeFou
+from moteur.rotation.solveur import TEMPS_MIN_S, GardeFou
+from moteur.transport.acces import Acces, atteignables
+from moteur.transport.parametres import de_la_session
 
 # (étape en français, avancement de 0 à 1)
 Progression = Callable[[str, float], None]
@@ -54,6 +69,7 @@ class TourBoucle:
     retires: int  # élèves retirés par la rotation à ce tour
     projets_limites: tuple[str, ...]  # projets dont la capacité a baissé à ce tour
     composantes_replanifiees: int
+    essais_capacite: int = 0  # rotations d'essai de la recherche des vraies capacités
 
 
 @dataclass(slots=True)
@@ -72,6 +88,9 @@ class ResultatPlan:
     plafonds: dict[str, int] = field(default_factory=dict)
     reorientes: dict[str, str] = field(default_factory=dict)
     borne_initiale: int = 0
+    # Durées de trajet des voeux (session avec GTFS), calculées une fois : affectation,
+    # borne et règle 6 (`verifier(session, plan, acces)`) lisent les mêmes.
+    acces: Acces | None = None
 
     @property
     def raisons(self) -> dict[str, str]:
@@ -109,6 +128,12 @@ def planifier(
     capacites = capacite_effective(session)
     plafonds = {pid: c.capacite for pid, c in capacites.items()}
     durees["capacite"] = time.perf_counter() - debut
+    acces = None
+    if de_la_session(session) is not None:
+        debut = time.perf_counter()
+        signaler("Trajets en transport en commun", 0.02)
+        acces = atteignables(session)  # un seul calcul pour tous les tours
+        durees["transport"] = time.perf_counter() - debut
 
     exclusions: dict[str, list[str]] = {}  # élève → projets exclus (ordre d'ajout)
     reorientes: dict[str, str] = {}
@@ -127,11 +152,12 @@ def planifier(
             politique,
             graine,
             capacites=plafonds,
+            acces=acces,
             progression=lambda x, e=etape, p=part: signaler(  # type: ignore[misc]
                 e, 0.05 + 0.9 * (p + 0.25 * x / nombre_tours)
             ),
         )
-        borne = borne_max_flot(session_tour, plafonds)
+        borne = borne_max_flot(session_tour, plafonds, acces=acces)
         borne_initiale = borne_initiale or borne
         durees["affectation"] = durees.get("affectation", 0.0) + time.perf_counter() - debut
         # Copie : le repli de la rotation modifie le plan, l'affectation reste telle quelle.
@@ -156,8 +182,15 @@ def planifier(
         tour.retires = len(retires)
         if not retires or numero == nombre_tours:
             break
-        tour.projets_limites = _resserrer(plan, resultat, retires, plafonds, exclusions)
-        reorientes.update(retires)
+        debut = time.perf_counter()
+        signaler("Vraie capacité des projets en échec", 0.05 + 0.9 * (numero / nombre_tours))
+        vraies = _vraies_capacites(
+            session, plan, resultat, retires, graine, limite_rotation_s, garde
+        )
+        tour.essais_capacite = sum(v.essais for v in vraies.values())
+        durees["capacite_vraie"] = durees.get("capacite_vraie", 0.0) + time.perf_counter() - debut
+        tour.projets_limites = _resserrer(resultat, retires, plafonds, exclusions, vraies)
+        reorientes.update({e: r for e, r in retires.items() if e in exclusions})
         precedent = (plan, rotation)
     signaler("Terminé", 1.0)
     return ResultatPlan(
@@ -172,6 +205,7 @@ def planifier(
         dict(plafonds),
         {e: r for e, r in reorientes.items() if e not in retires},
         borne_initiale,
+        acces,
     )
 
 
@@ -188,29 +222,113 @@ def _avec_exclusions(session: Session, exclusions: dict[str, list[str]]) -> Sess
     return dataclasses.replace(session, eleves=eleves)
 
 
+@dataclass(slots=True)
+class VraieCapacite:
+    """La vraie capacité d'un projet en échec et les élèves qu'elle laisse dehors."""
+
+    capacite: int
+    exclus: tuple[str, ...]
+    essais: int  # rotations d'essai
+
+
 def _resserrer(
-    plan: Plan,
     resultat: ResultatAffectation,
     retires: dict[str, str],
     plafonds: dict[str, int],
     exclusions: dict[str, list[str]],
+    vraies: dict[str, VraieCapacite],
 ) -> tuple[str, ...]:
-    """Vraie capacité des projets en échec (élèves tenus par le programme) et exclusions."""
-    gardes: dict[str, int] = {}
-    for a in plan.affectations.values():
-        if a.projet_id:
-            gardes[a.projet_id] = gardes.get(a.projet_id, 0) + 1
+    """Vraie capacité des projets en échec, exclusions des élèves au-delà de celle-ci."""
     touches: list[str] = []
     for eid in retires:  # ordre d'insertion : ordre fixe (pas d'ordre de set)
         pid = resultat.affectations[eid].projet_id
         if pid is None:
             continue
-        exclusions.setdefault(eid, []).append(pid)
+        if eid in vraies[pid].exclus:
+            exclusions.setdefault(eid, []).append(pid)
         if pid not in touches:
             touches.append(pid)
     for pid in touches:
-        plafonds[pid] = min(plafonds.get(pid, 0), gardes.get(pid, 0))
+        plafonds[pid] = min(plafonds.get(pid, 0), vraies[pid].capacite)
     return tuple(touches)
+
+
+def _vraies_capacites(
+    session: Session,
+    plan: Plan,
+    resultat: ResultatAffectation,
+    retires: dict[str, str],
+    graine: int,
+    limite_s: float,
+    garde: GardeFou | None,
+) -> dict[str, VraieCapacite]:
+    """Pour chaque projet dont la rotation a retiré des élèves : sa vraie capacité (voir
+    l'en-tête). Projets traités dans l'ordre des retraits ; dans une composante, chacun est
+    essayé avec les élèves déjà retenus pour les projets traités avant lui."""
+    partis: dict[str, list[str]] = {}
+    for eid in retires:
+        pid = resultat.affectations[eid].projet_id
+        if pid is not None:
+            partis.setdefault(pid, []).append(eid)
+    if not partis:
+        return {}
+    appel = calculer_priorites(session, graine=graine).appel
+    membres = {p: list(e) for p, e in _eleves_par_projet(plan.affectations).items()}
+    total = max(1, sum(len(e) for e in membres.values()) + len(retires))
+    composante = {
+        p: comp for comp in composantes(session, sorted(set(membres) | set(partis))) for p in comp
+    }
+    vraies: dict[str, VraieCapacite] = {}
+    for pid, eleves in partis.items():
+        ordre = sorted(eleves, key=lambda e: (session.eleves[e].date_naissance, appel[e]))
+        candidats = membres.get(pid, []) + ordre
+        comp = composante[pid]
+        taille = sum(len(membres.get(p, [])) for p in comp if p != pid) + len(candidats)
+        budget = max(TEMPS_MIN_S, limite_s * taille / total)
+
+        def tient(k: int, p: str = pid, c: list[str] = candidats, b: float = budget) -> bool:
+            essai = {**membres, p: c[:k]}
+            return _composante_tient(session, essai, composante[p], graine, b, garde)
+
+        deja = len(membres.get(pid, []))
+        capacite, essais = _plus_grande_longueur(deja, len(candidats), tient)
+        membres[pid] = candidats[:capacite]
+        vraies[pid] = VraieCapacite(capacite, tuple(candidats[capacite:]), essais)
+    return vraies
+
+
+def _plus_grande_longueur(
+    tient_deja: int, echoue: int, tient: Callable[[int], bool]
+) -> tuple[int, int]:
+    """Dichotomie : la plus grande longueur k, tient_deja ≤ k < echoue, telle que tient(k),
+    sachant tient(tient_deja) vrai et tient(echoue) faux ; rend (k, nombre d'essais)."""
+    bas, haut, essais = tient_deja, echoue, 0
+    while haut - bas > 1:
+        milieu = (bas + haut) // 2
+        essais += 1
+        if tient(milieu):
+            bas = milieu
+        else:
+            haut = milieu
+    return bas, essais
+
+
+def _composante_tient(
+    session: Session,
+    membres: dict[str, list[str]],
+    comp: list[str],
+    graine: int,
+    budget: float,
+    garde: GardeFou | None,
+) -> bool:
+    """Les projets de `comp`, avec ces élèves, ont-ils tous un programme complet ?"""
+    affectations = {e: Affectation(e, p) for p in comp for e in membres.get(p, [])}
+    if not affectations:
+        return True
+    essai = planifier_rotation(
+        session, affectations, graine=graine, limite_s=budget, garde=garde, travailleurs=1
+    )
+    return not essai.echecs
 
 
 def _rotation_du_tour(

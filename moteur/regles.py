@@ -473,8 +473,10 @@ def _regle_6_transport(
     return violations
 
 
-def verifier(session: Session, plan: Plan) -> list[Violation]:
-    """Toutes les violations : cohérence (règle 0) puis règles 1 à 6, dans cet ordre."""
+def verifier(session: Session, plan: Plan, acces: Acces | None = None) -> list[Violation]:
+    """Toutes les violations : cohérence (règle 0) puis règles 1 à 6, dans cet ordre.
+    `acces` : les durées de trajet déjà calculées (celles de l'affectation, dans `plan`) ;
+    None : la règle 6 les calcule pour les seuls élèves placés (session avec GTFS)."""
     index = indexer(session, plan)
     return [
         *verifier_coherence(session, plan, index),
@@ -483,5 +485,5 @@ def verifier(session: Session, plan: Plan) -> list[Violation]:
         *regle_3_planning_complet(session, plan, index),
         *regle_4_capacite_et_jours(session, plan, index),
         *regle_5_age(session, plan, index),
-        *regle_6_distance(session, plan),
+        *regle_6_distance(session, plan, acces),
     ]

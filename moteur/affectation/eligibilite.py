@@ -5,7 +5,11 @@ Un voeu (élève, projet) est éligible quand (règles 1 et 6 du format, plus l'
 - la distance domicile → point de rendez-vous (haversine, 6371,0 km) est au plus
   `distance_max_km` (règle 6) ;
 - chaque jour ouvré de la session, au moins une structure du projet disponible ce
-  jour-là accepte l'âge de l'élève ce jour-là (`age_min`, règle 5).
+  jour-là accepte l'âge de l'élève ce jour-là (`age_min`, règle 5) ;
+- avec un flux GTFS (`session.json` : gtfs, duree_max_min, arrivee ; issue 14), EN PLUS
+  de la distance : le domicile atteint le point de rendez-vous en transport en commun ou à
+  pied en arrivant au plus tard à `arrivee`, en au plus `duree_max_min` minutes
+  (`moteur.transport.acces`, le même calcul que la règle 6 de `check`).
 
 Tout est calculé sur des tableaux alignés « une ligne par voeu » : à l'échelle nationale
 (560 000 élèves, 3 millions de voeux), quelques secondes au plus.
@@ -21,7 +25,8 @@ from itertools import chain
 import numpy as np
 
 from moteur.distances import RAYON_TERRE_KM, haversine_km
-from moteur.modele import Session
+from moteur.modele import Eleve, Session
+from moteur.transport.acces import Acces
 
 GENRES = ("F", "M")
 AUTRE_GENRE = 2  # code du genre inconnu ou non renseigné
@@ -49,13 +54,14 @@ class Instance:
     v_distance: np.ndarray  # km
     v_portee: np.ndarray  # bool : distance ≤ distance_max_km
     v_age: np.ndarray  # bool : l'âge est accepté chaque jour
+    v_transport: np.ndarray  # bool : atteint en transport ou à pied (toujours vrai sans GTFS)
     demandeurs: np.ndarray  # (projets, 3) : nombre de demandeurs par genre (tout voeu)
     p_latitude: np.ndarray  # par projet : point de rendez-vous (ordre spatial du flot)
     p_longitude: np.ndarray
 
     @property
     def v_eligible(self) -> np.ndarray:
-        eligible: np.ndarray = self.v_portee & self.v_age
+        eligible: np.ndarray = self.v_portee & self.v_age & self.v_transport
         return eligible
 
     @property
@@ -115,7 +121,11 @@ def haversine_tableaux(
     return distances
 
 
-def construire_instance(session: Session, capacites: dict[str, int] | None = None) -> Instance:
+def construire_instance(
+    session: Session, capacites: dict[str, int] | None = None, acces: Acces | None = None
+) -> Instance:
+    """La session en tableaux. `acces` : les durées de trajet des voeux (`atteignables`) ;
+    None : pas de contrainte de transport (session sans GTFS)."""
     projet_ids = list(session.projets)
     index_projet = {pid: i for i, pid in enumerate(projet_ids)}
     eleves = list(session.eleves.values())
@@ -170,9 +180,31 @@ def construire_instance(session: Session, capacites: dict[str, int] | None = Non
         v_distance=distance,
         v_portee=portee,
         v_age=_ages_acceptes(session, naissance, ve, vp),
+        v_transport=_atteints(eleves, projet_ids, ve, vp, acces),
         demandeurs=demandeurs,
         p_latitude=plat,
         p_longitude=plon,
+    )
+
+
+def _atteints(
+    eleves: list[Eleve],
+    projet_ids: list[str],
+    ve: np.ndarray,
+    vp: np.ndarray,
+    acces: Acces | None,
+) -> np.ndarray:
+    """Pour chaque voeu : atteint en transport ou à pied (vrai partout sans `acces`)."""
+    if acces is None:
+        return np.ones(len(ve), dtype=bool)
+    durees = acces.durees
+    return np.fromiter(
+        (
+            durees.get((eleves[e].id, projet_ids[p])) is not None
+            for e, p in zip(ve.tolist(), vp.tolist(), strict=True)
+        ),
+        bool,
+        len(ve),
     )
 
 

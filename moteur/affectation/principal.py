@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 
@@ -18,8 +19,10 @@ from moteur.affectation.resultat import POLITIQUES, ResultatAffectation
 from moteur.affectation.stable import acceptation_differee
 from moteur.erreurs import ErreurUtilisateur
 from moteur.modele import Affectation, Session
+from moteur.transport.acces import Acces, atteignables
 
 Progression = Callable[[float], None]
+JOURS_SEMAINE = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 RAISON_SANS_VOEU = "aucun voeu exprimé"
 RAISON_INCONNUS = "aucun de ses voeux ne correspond à un projet de la session"
@@ -28,6 +31,11 @@ RAISON_AGE = "aucun projet de ses voeux n'accepte son âge (âge minimal d'une s
 RAISON_DISTANCE_AGE = (
     "aucun voeu à la fois à portée et ouvert à son âge : les projets proches n'acceptent "
     "pas son âge, ceux qui l'acceptent sont au-delà de {dmax:g} km"
+)
+RAISON_TRANSPORT = (
+    "aucun voeu atteignable en transport en commun ou à pied : à moins de {dmax:g} km, "
+    "mais aucun trajet n'arrive au point de rendez-vous au plus tard à {arrivee}, en "
+    "{duree} min au plus (horaires du {jour})"
 )
 RAISON_SANS_PLACE = "les projets demandés à sa portée n'ont aucune place (capacité nulle)"
 RAISON_COMPLETS = {
@@ -50,12 +58,15 @@ def affecter(
     capacites: dict[str, int] | None = None,
     bareme: Bareme | None = None,
     progression: Progression | None = None,
+    acces: Acces | None = None,
 ) -> ResultatAffectation:
     """Place les élèves dans les projets de leurs voeux.
 
     - `politique` : "stable" (acceptation différée, barème), "optimal" (flot de coût
       minimum : le plus de placés) ou "premier-arrive" (base de comparaison) ;
     - `capacites` : capacité effective par projet (rotation) ; jamais plus que `places` ;
+    - `acces` : durées de trajet déjà calculées (`moteur.transport.acces.atteignables`) ;
+      None : calculées ici si la session a un flux GTFS (sinon, vol d'oiseau seulement) ;
     - même entrée et même graine : même résultat.
     """
     if politique not in POLITIQUES:
@@ -65,7 +76,9 @@ def affecter(
             + ")"
         )
     bareme = bareme or bareme_defaut()
-    instance = construire_instance(session, capacites)
+    if acces is None:
+        acces = atteignables(session)
+    instance = construire_instance(session, capacites, acces)
     if progression is not None:
         progression(0.05)
     etape = _etape(progression, 0.05, 0.9)
@@ -89,7 +102,7 @@ def affecter(
         projet = flot_cout_minimum(instance, bareme, graine, progression=etape)
     else:
         projet = premier_arrive_instance(instance)
-    resultat = construire_resultat(session, instance, projet, politique, graine, bareme)
+    resultat = construire_resultat(session, instance, projet, politique, graine, bareme, acces)
     if reference is not None:
         resultat.sans_egalite = indicateurs_instance(instance, reference, bareme.seuil_mixite_pct)
     resultat.constats_egalite = constats_egalite(
@@ -131,6 +144,7 @@ def construire_resultat(
     politique: str,
     graine: int,
     bareme: Bareme,
+    acces: Acces | None = None,
 ) -> ResultatAffectation:
     place = projet[instance.v_eleve] == instance.v_projet
     rang_obtenu = np.zeros(instance.nb_eleves, dtype=np.int64)
@@ -147,7 +161,7 @@ def construire_resultat(
         politique=politique,
         graine=graine,
         affectations=affectations,
-        raisons=raisons_non_places(session, instance, projet, politique, graine, bareme),
+        raisons=raisons_non_places(session, instance, projet, politique, graine, bareme, acces),
         indicateurs=indicateurs_instance(instance, projet, bareme.seuil_mixite_pct),
         capacites=capacites,
     )
@@ -160,6 +174,7 @@ def raisons_non_places(
     politique: str,
     graine: int,
     bareme: Bareme,
+    acces: Acces | None = None,
 ) -> dict[str, str]:
     n = instance.nb_eleves
     ve = instance.v_eleve
@@ -168,7 +183,8 @@ def raisons_non_places(
         return np.bincount(ve[masque], minlength=n) > 0
 
     connu = np.bincount(ve, minlength=n) > 0
-    portee = par_eleve(instance.v_portee)
+    distance = par_eleve(instance.v_portee)
+    portee = par_eleve(instance.v_portee & instance.v_transport)
     age = par_eleve(instance.v_age)
     eligible_mask = instance.v_eligible
     eligible = par_eleve(eligible_mask)
@@ -181,8 +197,10 @@ def raisons_non_places(
             raison = RAISON_SANS_VOEU
         elif not connu[e]:
             raison = RAISON_INCONNUS
-        elif not portee[e]:
+        elif not distance[e]:
             raison = RAISON_DISTANCE.format(dmax=dmax)
+        elif not portee[e]:
+            raison = raison_transport(session, acces)
         elif not age[e]:
             raison = RAISON_AGE
         elif not eligible[e]:
@@ -195,6 +213,21 @@ def raisons_non_places(
             raison = RAISON_COMPLETS[politique]
         raisons[instance.eleve_ids[e]] = raison
     return raisons
+
+
+def raison_transport(session: Session, acces: Acces | None) -> str:
+    """Pourquoi aucun voeu n'est à portée en transport (phrase en français)."""
+    arrivee = f"{acces.arrivee:%H:%M}" if acces else "l'heure d'arrivée"
+    duree = acces.duree_max_min if acces else "?"
+    jour = _jour_fr(acces.jour) if acces else "jour de calcul"
+    return RAISON_TRANSPORT.format(
+        dmax=session.parametres.distance_max_km, arrivee=arrivee, duree=duree, jour=jour
+    )
+
+
+def _jour_fr(jour: date) -> str:
+    """« mardi 16/06/2026 »."""
+    return f"{JOURS_SEMAINE[jour.weekday()]} {jour:%d/%m/%Y}"
 
 
 def _refuses_par_la_mixite(

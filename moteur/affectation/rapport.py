@@ -18,6 +18,7 @@ from moteur.affectation.priorites import Priorites
 from moteur.affectation.resultat import Indicateurs, ResultatAffectation
 from moteur.distances import haversine_km
 from moteur.modele import Session
+from moteur.transport.acces import Acces
 
 
 def _pourcent(a: int, b: int) -> float:
@@ -43,8 +44,12 @@ def age_requis_reference(session: Session) -> dict[str, tuple[int | None, ...]]:
     return requis
 
 
-def eligibles_reference(session: Session) -> dict[str, list[tuple[str, int, float]]]:
-    """Par élève : (projet, rang, distance) de ses voeux éligibles, dans l'ordre des voeux."""
+def eligibles_reference(
+    session: Session, acces: Acces | None = None
+) -> dict[str, list[tuple[str, int, float]]]:
+    """Par élève : (projet, rang, distance) de ses voeux éligibles, dans l'ordre des voeux.
+    `acces` : avec un flux GTFS, un voeu doit aussi être atteint en transport ou à pied
+    (`Acces.atteint`) ; None : vol d'oiseau seulement."""
     requis = age_requis_reference(session)
     jours = session.jours
     dmax = session.parametres.distance_max_km
@@ -60,6 +65,8 @@ def eligibles_reference(session: Session) -> dict[str, list[tuple[str, int, floa
             vus.add(pid)
             distance = haversine_km(eleve.point, projet.point)
             if distance > dmax:
+                continue
+            if acces is not None and not acces.atteint(eleve.id, pid):
                 continue
             if all(r is not None and a >= r for a, r in zip(ages, requis[pid], strict=True)):
                 liste.append((pid, rang, distance))
@@ -78,11 +85,13 @@ def borne_max_flot(
     session: Session,
     capacites: dict[str, int] | None = None,
     eligibles: dict[str, list[tuple[str, int, float]]] | None = None,
+    acces: Acces | None = None,
 ) -> int:
     """Le plus grand nombre d'élèves plaçables (flot maximum), calculé indépendamment :
-    aucune affectation ne peut faire mieux, quelle que soit la politique."""
+    aucune affectation ne peut faire mieux, quelle que soit la politique. `acces` : durées
+    de trajet (session avec GTFS), comme pour `affecter`."""
     if eligibles is None:
-        eligibles = eligibles_reference(session)
+        eligibles = eligibles_reference(session, acces)
     cap = capacites_reference(session, capacites)
     noeud_projet = {pid: 2 + i for i, pid in enumerate(cap)}
     flot = max_flow.SimpleMaxFlow()

@@ -40,6 +40,7 @@ from moteur.modele import Affectation, LignePlanning, Plan, Session, StructureAc
 from moteur.reparation.etat import Cle, Etat
 from moteur.reparation.publie import PlanPublie
 from moteur.rotation.capacite import jour_fr
+from moteur.transport.acces import Acces, atteignables
 
 Ordre = Callable[[str], tuple[int, int]]
 RAISON_DESISTEMENT = "désistement (l'élève n'est plus dans eleves.csv)"
@@ -93,7 +94,9 @@ class Reparation:
 def reparer(
     session: Session, publie: PlanPublie, graine: int = 0, bareme: Bareme | None = None
 ) -> Reparation:
-    eligibles = {e: [p for p, _r, _d in v] for e, v in eligibles_reference(session).items()}
+    acces = atteignables(session)  # None sans flux GTFS : vol d'oiseau seulement
+    references = eligibles_reference(session, acces)
+    eligibles = {e: [p for p, _r, _d in v] for e, v in references.items()}
     priorites = calculer_priorites(session, bareme, graine)
 
     def ordre(eid: str) -> tuple[int, int]:
@@ -105,7 +108,7 @@ def reparer(
     etat = Etat(session)
     reparation = Reparation(Plan())
     a_deplacer: dict[str, tuple[str, str, str]] = {}
-    _classer_placements(session, publie, eligibles, etat, reparation, a_deplacer)
+    _classer_placements(session, publie, eligibles, etat, reparation, a_deplacer, acces)
     _respecter_places(session, etat, ordre, a_deplacer)
     invalides = _poser_journees_valides(session, publie, etat)
     _reporter_journees(etat, invalides, ordre, reparation, a_deplacer)
@@ -134,6 +137,7 @@ def _classer_placements(
     etat: Etat,
     reparation: Reparation,
     a_deplacer: dict[str, tuple[str, str, str]],
+    acces: Acces | None,
 ) -> None:
     for eid, (pid, groupe) in publie.affectations.items():
         if pid is None:
@@ -143,12 +147,12 @@ def _classer_placements(
         elif pid not in session.projets:
             a_deplacer[eid] = (pid, groupe, f"projet {pid} retiré")
         elif pid not in eligibles.get(eid, []):
-            a_deplacer[eid] = (pid, groupe, _plus_possible(session, eid, pid))
+            a_deplacer[eid] = (pid, groupe, _plus_possible(session, eid, pid, acces))
         else:
             etat.membres.setdefault((pid, groupe), []).append(eid)
 
 
-def _plus_possible(session: Session, eid: str, pid: str) -> str:
+def _plus_possible(session: Session, eid: str, pid: str, acces: Acces | None = None) -> str:
     """Pourquoi le projet n'est plus possible pour l'élève (voeux, règle 6, règle 5)."""
     eleve, projet = session.eleves[eid], session.projets[pid]
     if pid not in eleve.voeux:
@@ -157,6 +161,12 @@ def _plus_possible(session: Session, eid: str, pid: str) -> str:
     dmax = session.parametres.distance_max_km
     if distance > dmax:
         return f"le projet {pid} est à {distance:.1f} km, au-delà de {dmax:g} km (règle 6)"
+    if acces is not None and not acces.atteint(eid, pid):
+        return (
+            f"le projet {pid} n'est pas atteignable en transport en commun ou à pied en "
+            f"arrivant au plus tard à {acces.arrivee:%H:%M}, en {acces.duree_max_min} min "
+            "au plus (règle 6)"
+        )
     structures = [session.structures[s] for s in projet.structures if s in session.structures]
     for jour in session.jours:
         ouvertes = [s for s in structures if jour in s.jours_possibles(session.jours)]

@@ -138,3 +138,92 @@ def test_progression_sur_un_terminal_barre_tqdm():
             signaler("Affectation des élèves", i / 4)
     assert "Affectation des élèves" in flux.getvalue() and "\r" in flux.getvalue()
     assert "plan : " not in flux.getvalue()
+
+
+# --- Règle 6 en temps de transport (issue 14) ---------------------------------------------
+
+
+def _session_gtfs(flux: Path):
+    """Sur le petit flux de tests/moteur/transport/flux.py (mardi 16 juin 2026, arrivée
+    9 h, 60 min au plus) : P1 a rendez-vous en X (15,4 km au nord de O), où rien n'arrive
+    avant 9 h en transport (le 2 de 08:40 arrive en D à 9 h, puis 400 m à pied) ; P2 en O.
+    LOIN habite en Y (0,9 km) : P1 est à 14,5 km (à vol d'oiseau, dans les 25 km) mais hors
+    de portée en transport, P2 à 16 min à pied. PRES habite à 100 m de X : P1 à pied."""
+    from datetime import date, time
+
+    from moteur.modele import (
+        Eleve,
+        Etablissement,
+        ParametresSession,
+        ParametresTransport,
+        Point,
+        Projet,
+        Session,
+        StructureAccueil,
+        TypeProjet,
+    )
+    from tests.moteur.transport.flux import LON, lat
+
+    # Session du mardi 16 au vendredi 19 : le jour de calcul est le mardi (l'express 3,
+    # qui atteindrait X à 8 h 45, ne circule pas).
+    transport = ParametresTransport(flux, "reseau.zip", 60, time(9, 0))
+    parametres = ParametresSession(
+        "test", date(2026, 6, 16), date(2026, 6, 19), transport=transport
+    )
+    s = Session(parametres)
+    o, x = Point(lat(0), LON), Point(lat(15_400), LON)
+    s.etablissements["0141555P"] = Etablissement("0141555P", "Lycée", "14118", o)
+    s.structures = {
+        "S1": StructureAccueil("S1", "Usine X", ("H",), "14118", x, 10),
+        "S2": StructureAccueil("S2", "Atelier O", ("D",), "14118", o, 10),
+    }
+    s.projets["P1"] = Projet(
+        "P1", "Industrie", TypeProjet.MONO_SITE, "Club", "14118", x, 5, ("S1",)
+    )
+    s.projets["P2"] = Projet("P2", "Commerce", TypeProjet.MONO_SITE, "Club", "14118", o, 5, ("S2",))
+    naissance = date(2010, 1, 1)
+    domiciles = {"LOIN": lat(900), "SEUL": lat(900), "PRES": lat(15_300)}
+    voeux = {"LOIN": ("P1", "P2"), "SEUL": ("P1",), "PRES": ("P1",)}
+    for eid, latitude in domiciles.items():
+        point = Point(latitude, LON)
+        s.eleves[eid] = Eleve(eid, "0141555P", naissance, voeux[eid], "14118", point)
+    return s
+
+
+@pytest.mark.parametrize("politique", ["stable", "optimal"])
+def test_plan_avec_gtfs_voeu_hors_de_portee_en_transport(tmp_path, politique, capsys):
+    from moteur.affectation import borne_max_flot
+    from moteur.format import ecrire_session
+    from moteur.planificateur import planifier
+    from moteur.transport.acces import atteignables
+    from tests.moteur.transport.flux import ecrire_flux
+
+    dossier = tmp_path / "session"
+    ecrire_session(_session_gtfs(ecrire_flux(tmp_path / "reseau.zip")), dossier)
+    sortie = tmp_path / "plan"
+    assert main(["plan", str(dossier), "--out", str(sortie), "--policy", politique, "-q"]) == 0
+    affectations = {r["eleve_id"]: r for r in _lignes(sortie / "affectations.csv")}
+    # LOIN n'atteint pas P1 en transport : pas placé sur ce voeu, mais sur P2 (rang 2).
+    assert (affectations["LOIN"]["projet_id"], affectations["LOIN"]["rang"]) == ("P2", "2")
+    assert affectations["PRES"]["projet_id"] == "P1"
+    assert affectations["SEUL"]["projet_id"] == ""
+    rapport = (sortie / "rapport.md").read_text(encoding="utf-8")
+    assert "SEUL : aucun voeu atteignable en transport en commun ou à pied" in rapport
+    assert "au plus tard à 09:00, en 60 min au plus (horaires du mardi 16/06/2026)" in rapport
+    capsys.readouterr()
+    assert main(["check", str(dossier), str(sortie)]) == 0, capsys.readouterr().out
+
+    # Un seul calcul des trajets : affectation, borne et règle 6 lisent le même `acces`.
+    session = lire_session(dossier)
+    resultat = planifier(session, politique, limite_rotation_s=5)
+    acces = resultat.acces
+    assert acces is not None and not acces.atteint("LOIN", "P1") and acces.atteint("LOIN", "P2")
+    assert resultat.borne == borne_max_flot(session, acces=acces) == 2
+    assert borne_max_flot(session) == 3  # à vol d'oiseau seulement, SEUL serait plaçable
+    assert verifier(session, resultat.plan, acces) == []
+    # Le même plan avec LOIN sur P1 : la règle 6 le refuse, en français.
+    resultat.plan.affectations["LOIN"].projet_id = "P1"
+    resultat.plan.affectations["LOIN"].rang = 1
+    regle_6 = [v for v in verifier(session, resultat.plan, atteignables(session)) if v.regle == 6]
+    assert [v.eleve_id for v in regle_6] == ["LOIN"]
+    assert "n'atteint pas le point de rendez-vous du projet P1" in regle_6[0].message

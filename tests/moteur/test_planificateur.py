@@ -3,6 +3,7 @@ raison, et le reste du projet garde un programme valide."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from moteur.modele import (
@@ -17,7 +18,7 @@ from moteur.modele import (
     StructureAccueil,
     TypeProjet,
 )
-from moteur.planificateur import planifier, texte_rapport_plan
+from moteur.planificateur import _plus_grande_longueur, planifier, texte_rapport_plan
 from moteur.regles import verifier
 
 ICI = Point(49.18, -0.37)
@@ -85,26 +86,64 @@ def test_boucle_propose_les_autres_voeux_avant_d_ecrire_le_plan():
     assert places == places_sans + 2 == 5
     assert not resultat.retires
     assert places == resultat.borne  # la borne pour les capacités que P1 tient vraiment
-    assert len(resultat.tours) == 2 and resultat.plafonds["P1"] == 3
-    assert set(resultat.reorientes) == {"J1", "J2"}
-    for eid in ("J1", "J2"):
-        assert resultat.plan.affectations[eid].projet_id == "P2"
-        assert resultat.plan.affectations[eid].rang == 2
+    # Vraie capacité de P1 : 4 (E1, E2, E3 et un jeune en S2), pas les 3 que le repli a
+    # gardés. Le plus âgé des deux jeunes (J1) reste dans P1 ; seul J2 est exclu de P1 et
+    # proposé à son autre voeu.
+    assert len(resultat.tours) == 2 and resultat.plafonds["P1"] == 4
+    assert resultat.tours[0].essais_capacite >= 1
+    assert set(resultat.reorientes) == {"J2"}
+    assert resultat.plan.affectations["J1"].projet_id == "P1"
+    assert resultat.plan.affectations["J2"].projet_id == "P2"
+    assert resultat.plan.affectations["J2"].rang == 2
     assert verifier(session, resultat.plan) == []
     rapport = texte_rapport_plan(session, resultat)
     assert "Boucle affectation ⇄ programmes" in rapport
-    assert "P1 (3)" in rapport  # P1 ramené à ce que son programme a tenu
+    assert "P1 (4)" in rapport  # P1 ramené à ce que son programme tient vraiment
 
 
 def test_boucle_sans_autre_voeu_l_ecart_restant_est_prouve():
     session = _session()
     resultat = planifier(session, "optimal", limite_rotation_s=5)
     places = sum(1 for a in resultat.plan.affectations.values() if a.projet_id)
-    assert places == resultat.borne == 3  # tour 2 : P1 à 3, les jeunes n'ont pas d'autre voeu
+    assert places == resultat.borne == 4  # tour 2 : P1 à 4, le plus jeune n'a pas d'autre voeu
     assert len(resultat.tours) == 2
-    for eid in ("J1", "J2"):
-        assert not resultat.plan.affectations[eid].projet_id
-        assert "faute de programme possible" in resultat.raisons[eid]
+    assert resultat.plan.affectations["J1"].projet_id == "P1"
+    assert not resultat.plan.affectations["J2"].projet_id
+    assert "faute de programme possible" in resultat.raisons["J2"]
+    assert verifier(session, resultat.plan) == []
+
+
+def test_vraie_capacite_quatre_jeunes_pour_deux_places():
+    """S2 (seule ouverte aux moins de 16 ans) accueille 2 élèves par jour : P1 tient les
+    trois grands et deux jeunes sur quatre, et pas moins."""
+    session = _session()
+    session.structures["S2"] = dataclasses.replace(session.structures["S2"], accueil_max=2)
+    naissances = {"J3": date(2010, 11, 1), "J4": date(2010, 12, 3)}
+    for eid, naissance in naissances.items():
+        session.eleves[eid] = Eleve(eid, "0141555P", naissance, ("P1",), "14118", ICI)
+    sans_boucle = planifier(session, "optimal", limite_rotation_s=5, tours_boucle=1)
+    assert sans_boucle.retires  # le repli prudent en retire plus que nécessaire
+    resultat = planifier(session, "optimal", limite_rotation_s=5)
+    places = {e for e, a in resultat.plan.affectations.items() if a.projet_id}
+    assert {"E1", "E2", "E3"} <= places and len(places) == 5
+    assert len(sans_boucle.plan.affectations) == 7
+    assert sum(1 for a in sans_boucle.plan.affectations.values() if a.projet_id) < 5
+    assert resultat.plafonds["P1"] == 5 == resultat.borne
+    assert verifier(session, resultat.plan) == []
+    # Même entrée, même graine : même plan.
+    assert planifier(session, "optimal", limite_rotation_s=5).plan == resultat.plan
+
+
+def test_dichotomie_de_la_vraie_capacite():
+    essais: list[int] = []
+
+    def tient(k: int) -> bool:
+        essais.append(k)
+        return k <= 13
+
+    assert _plus_grande_longueur(3, 40, tient) == (13, len(essais))
+    assert len(essais) <= 6  # ⌈log2(37)⌉
+    assert _plus_grande_longueur(3, 4, tient) == (3, 0)  # rien à essayer
 
 
 def test_rapport_commence_par_une_page_de_chiffres_au_format_francais():
