@@ -78,7 +78,12 @@ def horaires(session: Session) -> Horaires | None:
 def _reseau(chemin: Path, jour: date) -> Reseau:
     """Le réseau du jour, gardé en mémoire : le zip est rangé par empreinte (un autre
     contenu a un autre chemin), et le prétraitement est aussi gardé sur disque."""
-    return charger(chemin, jour, dossier_des_flux() / "cache")[0]
+    return charger(chemin, jour, dossier_cache())[0]
+
+
+def dossier_cache() -> Path:
+    """Le prétraitement des flux (un fichier par empreinte et jour), à côté des zip."""
+    return dossier_des_flux() / "cache"
 
 
 def enregistrer_flux(session: Session, fichier: UploadedFile, utilisateur) -> FluxTransport:
@@ -99,7 +104,7 @@ def enregistrer_flux(session: Session, fichier: UploadedFile, utilisateur) -> Fl
         cov = couverture(temporaire)
         ancien = FluxTransport.objects.filter(session=session).first()
         jour = _jour_de_validation(session, cov, ancien)
-        valider(temporaire, jour)
+        valider(temporaire, jour, dossier_cache())  # le réseau du jour, prêt pour les pages
         final = dossier / f"{empreinte}.zip"
         os.replace(temporaire, final)
     finally:
@@ -181,6 +186,7 @@ def changer_reglages(
     if jour is not None:
         cov = couverture(flux.chemin)
         verifier_jour(Path(flux.nom_fichier), cov, jour)
+        charger(flux.chemin, jour, dossier_cache())  # prétraité ici, pas à la première page
     flux.jour_calcul, flux.duree_max_min, flux.arrivee = jour, duree_max_min, arrivee
     flux.save(update_fields=["jour_calcul", "duree_max_min", "arrivee", "televerse_le"])
     return flux

@@ -138,3 +138,17 @@ def test_lot_de_la_ligne_de_commande_avec_le_flux(tmp_path):
     calendrier = icalendar.Calendar.from_ical(ics)
     descriptions = [str(e["description"]) for e in calendrier.walk("VEVENT")]
     assert "départ 08:04, lignes 1 puis 2, arrivée 09:07 (66 min)" in descriptions[1]
+
+
+def test_reseau_pretraite_au_televersement_et_au_changement_de_jour(tmp_path):
+    from apps.mobilite.services import dossier_cache, horaires
+
+    projet = projet_sur_le_petit_flux(programme=False)
+    assert horaires(projet.session) is None
+    flux = televerser_le_petit_flux(projet.session, tmp_path)
+    jours = sorted(f.name.split("-", 1)[1][:10] for f in dossier_cache().glob("*.bin"))
+    # Téléversement : le lundi 15 (jour par défaut) ; réglage : le mardi 16.
+    assert jours == ["2026-06-15", "2026-06-16"]
+    donnees = horaires(projet.session)
+    assert donnees is not None and donnees.jour == flux.jour_utilise
+    assert horaires(projet.session).reseau is donnees.reseau  # gardé en mémoire
