@@ -403,9 +403,27 @@ def texte_affectation(resultat: ResultatAffectation, borne: int | None = None) -
         f"- distance domicile → rendez-vous : {nombre_fr(i.distance_moyenne_km, 1)} km en "
         f"moyenne, {nombre_fr(i.distance_max_km, 1)} km au plus",
     ]
+    if resultat.sans_egalite is not None:
+        sans = resultat.sans_egalite
+        lignes.append(
+            "- premier vœu sans l'égalité des chances (même flot, même nombre de placés) : "
+            f"{nombre_fr(sans.premier_voeu)} élèves ({pourcent_fr(sans.taux_premier_voeu)} des "
+            f"élèves), contre {pourcent_fr(i.taux_premier_voeu)} ; boursiers "
+            f"{pourcent_fr(sans.taux_boursiers)} (autres {pourcent_fr(sans.taux_non_boursiers)}), "
+            f"ruraux {pourcent_fr(sans.taux_ruraux)} (autres {pourcent_fr(sans.taux_non_ruraux)})"
+        )
+    lignes += [f"- {constat_fr(constat)}" for constat in resultat.constats_egalite]
     if resultat.raisons:
         lignes.append(f"- non placés : {nombre_fr(len(resultat.raisons))}")
     return "\n".join(lignes)
+
+
+def constat_fr(constat: str) -> str:
+    """Une phrase du moteur sur la fourchette des chances, au format français : « vœu »,
+    virgule décimale, espace insécable avant « % » et « points »."""
+    texte = texte_fr(constat)
+    texte = re.sub(r"(\d) %", rf"\1{ESPACE_INSECABLE}%", texte)
+    return re.sub(r"(\d) (points?)\b", rf"\1{ESPACE_INSECABLE}\2", texte)
 
 
 def lignes_texte(rapport: str) -> list[str]:

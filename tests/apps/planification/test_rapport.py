@@ -372,3 +372,37 @@ def test_liens_des_projets_ouvrent_une_page(coordination, monde):
     for projet in page.context["rapport"].projets:
         assert f'href="{reverse("projets:detail", args=[projet.pk])}"' in page.content.decode()
         assert coordination.get(reverse("projets:detail", args=[projet.pk])).status_code == 200
+
+
+# --- Texte de l'affectation : flot sans équité et constats d'égalité ----------------------
+
+
+def test_texte_affectation_flot_sans_equite_et_constats(tmp_path):
+    from moteur.affectation import affecter
+    from moteur.format import lire_session
+    from tests.moteur.conftest import ecrire_dossier
+
+    session = lire_session(ecrire_dossier(tmp_path / "session"))
+    resultat = affecter(session, "optimal", 0)
+    assert resultat.sans_egalite is not None and resultat.constats_egalite
+    texte = rapports.texte_affectation(resultat)
+    sans = resultat.sans_egalite
+    ligne = next(x for x in texte.splitlines() if "sans l'égalité des chances" in x)
+    assert ligne.startswith("- premier vœu sans l'égalité des chances")
+    assert f"{rapports.pourcent_fr(sans.taux_premier_voeu)} des élèves" in ligne
+    assert f"contre {rapports.pourcent_fr(resultat.indicateurs.taux_premier_voeu)}" in ligne
+    for constat in resultat.constats_egalite:
+        attendu = rapports.constat_fr(constat)
+        assert f"- {attendu}" in texte
+    constats = [x for x in texte.splitlines() if x.startswith(("- Boursiers", "- Élèves ruraux"))]
+    assert len(constats) == len(resultat.constats_egalite) == 2
+    assert all(re.search(rf"\d{NBSP}%", x) for x in constats)
+    assert not any(re.search(r"\d\.\d", x) or re.search(r"\d %", x) for x in constats)
+
+
+def test_constat_fr_format_francais():
+    constat = "Boursiers : 66,7 % placés contre 57.1 % pour les autres (+9,5 points) ; voeu"
+    assert rapports.constat_fr(constat) == (
+        f"Boursiers : 66,7{NBSP}% placés contre 57,1{NBSP}% pour les autres "
+        f"(+9,5{NBSP}points) ; vœu"
+    )
