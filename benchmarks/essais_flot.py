@@ -14,6 +14,11 @@ lexicographiques compris). Variantes, chacune dans un processus fils avec un dé
   PAS une dépendance du projet : `pip install pylmcf` pour refaire l'essai).
 Chaque variante rend le flot sur les arcs du réseau d'origine : on vérifie qu'elle place
 le même nombre d'élèves au même coût que `ortools` (même optimum).
+
+Le réseau essayé est celui du flot sans équité (`poids_egalite` = 0, le premier des deux
+flots d'`optimal`) : avec l'égalité des chances, la source nourrit quatre nœuds de
+catégorie, et les variantes « offre-fixe » et « sans-source » supposent que les premiers
+arcs partent de la source vers les élèves.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
@@ -35,6 +41,7 @@ from moteur.affectation.eligibilite import construire_instance
 from moteur.affectation.optimal import Reseau, construire_reseau
 
 Flots = np.ndarray  # flot sur chaque arc du réseau d'origine
+BAREME = replace(bareme_defaut(), poids_egalite=0)  # flot sans équité : arcs source → élèves
 
 
 def _flot_maximum(r: Reseau) -> int:
@@ -172,7 +179,7 @@ def mesurer(reseau: Reseau, variante: str, delai: float) -> tuple:
 
 def tableau(taille: str, variantes: list[str], delai: float) -> str:
     instance = construire_instance(generer(taille, 0))
-    reseau = construire_reseau(instance, bareme_defaut(), 0)
+    reseau = construire_reseau(instance, BAREME, 0)
     assert reseau is not None
     lignes = [
         f"### {taille} : {len(reseau.queues):_} arcs ; {reseau.offre:_} élèves reliés".replace(

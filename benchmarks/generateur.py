@@ -79,7 +79,9 @@ def _communes(taille: Taille) -> list[CommuneRef]:
     return retenues
 
 
-def _decaler(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, km: float):
+def _decaler(
+    rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, km: float
+) -> tuple[np.ndarray, np.ndarray]:
     dlat = rng.uniform(-km, km, len(lat)) / 111.0
     dlon = rng.uniform(-km, km, len(lon)) / (111.0 * np.cos(np.radians(lat)))
     return np.round(lat + dlat, 6), np.round(lon + dlon, 6)
@@ -90,7 +92,9 @@ def _uai(departement: str, numero: int) -> str:
     return f"{prefixe}{numero % 10000:04d}" + "ABCDEFGHJKLMNPRSTUVWXYZ"[numero % 23]
 
 
-def _plus_proche(lat: np.ndarray, lon: np.ndarray, clat: np.ndarray, clon: np.ndarray):
+def _plus_proche(
+    lat: np.ndarray, lon: np.ndarray, clat: np.ndarray, clon: np.ndarray
+) -> np.ndarray:
     """Indice du point (clat, clon) le plus proche de chaque (lat, lon), par paquets."""
     resultat = np.empty(len(lat), dtype=np.int64)
     for debut in range(0, len(lat), 2000):
@@ -127,11 +131,18 @@ def generer(taille: str | Taille = "normandie", graine: int = 0) -> Session:
     )
 
 
-def _lycees(rng, t: Taille, cs, clat, clon, pop):
+def _lycees(
+    rng: np.random.Generator,
+    t: Taille,
+    cs: list[CommuneRef],
+    clat: np.ndarray,
+    clon: np.ndarray,
+    pop: np.ndarray,
+) -> tuple[dict[str, Etablissement], list[str]]:
     nombre = max(1, t.eleves // ELEVES_PAR_LYCEE)
     choix = np.sort(rng.choice(len(cs), size=nombre, p=pop / pop.sum()))
     lat, lon = _decaler(rng, clat[choix], clon[choix], 1.0)
-    etablissements = {}
+    etablissements: dict[str, Etablissement] = {}
     for i, c in enumerate(choix):
         commune = cs[c]
         uai = _uai(commune.departement, i)
@@ -147,7 +158,15 @@ def _lycees(rng, t: Taille, cs, clat, clon, pop):
     return etablissements, [uais[i] for i in plus_proche]
 
 
-def _projets(rng, t: Taille, cs, clat, clon, pop, parametres: ParametresSession):
+def _projets(
+    rng: np.random.Generator,
+    t: Taille,
+    cs: list[CommuneRef],
+    clat: np.ndarray,
+    clon: np.ndarray,
+    pop: np.ndarray,
+    parametres: ParametresSession,
+) -> tuple[dict[str, StructureAccueil], dict[str, Projet], np.ndarray]:
     jours = parametres.jours_ouvres
     choix = rng.choice(len(cs), size=t.projets, p=pop**0.8 / (pop**0.8).sum())
     lat, lon = _decaler(rng, clat[choix], clon[choix], 2.0)
@@ -194,7 +213,18 @@ def _projets(rng, t: Taille, cs, clat, clon, pop, parametres: ParametresSession)
     return structures, projets, biais
 
 
-def _eleves(rng, t, cs, clat, clon, pop, etablissements, lycee_commune, projets, biais):
+def _eleves(
+    rng: np.random.Generator,
+    t: Taille,
+    cs: list[CommuneRef],
+    clat: np.ndarray,
+    clon: np.ndarray,
+    pop: np.ndarray,
+    etablissements: dict[str, Etablissement],
+    lycee_commune: list[str],
+    projets: dict[str, Projet],
+    biais: np.ndarray,
+) -> dict[str, Eleve]:
     n = t.eleves
     domicile = rng.choice(len(cs), size=n, p=pop / pop.sum())
     lat, lon = _decaler(rng, clat[domicile], clon[domicile], 1.5)
@@ -223,12 +253,20 @@ def _eleves(rng, t, cs, clat, clon, pop, etablissements, lycee_commune, projets,
     return eleves
 
 
-def _voeux(rng, lat, lon, genre, nb_voeux, projets, biais) -> list[list[int]]:
+def _voeux(
+    rng: np.random.Generator,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    genre: np.ndarray,
+    nb_voeux: np.ndarray,
+    projets: dict[str, Projet],
+    biais: np.ndarray,
+) -> list[list[int]]:
     """Gumbel top-k : k projets tirés sans remise, poids popularité × proximité × genre."""
     plat = np.array([p.point.latitude for p in projets.values()])
     plon = np.array([p.point.longitude for p in projets.values()])
     popularite = rng.lognormal(0.0, 0.8, len(plat))
-    cellule_p = {}
+    cellule_p: dict[tuple[int, int], list[int]] = {}
     for p, cle in enumerate(
         zip(
             np.floor(plat / CELLULE_DEG).astype(int),
