@@ -56,6 +56,7 @@ __all__ = [
 
 GLOUTON_OPTIMAL = "glouton optimal"  # le glouton atteint la borne : pas de solveur
 DEPART_GARDE = "départ gardé"
+PLAFOND_SECONDE_VAGUE = 4.0  # part de seconde vague ≤ 4 × celle de la première
 BUDGET_UTILE_S = 0.005  # en dessous, le solveur n'a pas le temps de battre le départ
 SANS_SOLUTION = "aucune rotation trouvée dans le temps imparti ; relancer avec plus de temps"
 STATUTS = {
@@ -221,7 +222,7 @@ def _planifier_v2(
     a_faire: list[_TacheSolveur] = [
         (p, part, None) for p, part in zip(preparations, parts, strict=True) if not p.resolue
     ]
-    premiere = list(calcul.map(_resoudre_preparee, a_faire))
+    premiere = list(calcul.map(_resoudre_preparee, a_faire, [t[1] for t in a_faire]))
     finales = _seconde_vague(calcul, a_faire, premiere)
     suite = iter(finales)
     for i, prep in enumerate(preparations):
@@ -250,7 +251,10 @@ def _seconde_vague(
     """Le budget que la première vague n'a pas consommé (somme fixe, connue une fois la
     vague entière finie) est redonné, au prorata des groupes, aux composantes arrêtées par
     leur limite (« faisable », « départ gardé ») ; elles repartent de leur solution, qui
-    reste leur plancher (diversité et score). Même résultat quel que soit l'ordre de fin."""
+    reste leur plancher (diversité et score). Même résultat quel que soit l'ordre de fin.
+    Une part de seconde vague est plafonnée à `PLAFOND_SECONDE_VAGUE` fois celle de la
+    première : sinon quelques composantes reçoivent presque tout et finissent seules, sur
+    un seul cœur."""
     reste = sum(max(0.0, s.reste) for s in premiere)
     candidats = [i for i, s in enumerate(premiere) if _ameliorable(s.resultat)]
     groupes = {i: sum(len(g) for g in premiere[i].resultat.groupes.values()) for i in candidats}
@@ -259,9 +263,11 @@ def _seconde_vague(
     for i in candidats:
         prep, r = taches[i][0], premiere[i].resultat
         nouvelle = _Preparation(prep.projets, dict(r.groupes), prep.essais, True, None)
-        seconde.append((nouvelle, reste * groupes[i] / max(1, total), r.planning))
+        part = min(reste * groupes[i] / max(1, total), PLAFOND_SECONDE_VAGUE * taches[i][1])
+        seconde.append((nouvelle, part, r.planning))
     finales = [s.resultat for s in premiere]
-    for i, solution in zip(candidats, calcul.map(_resoudre_preparee, seconde), strict=True):
+    couts = [t[1] for t in seconde]
+    for i, solution in zip(candidats, calcul.map(_resoudre_preparee, seconde, couts), strict=True):
         finales[i] = _meilleure(finales[i], solution.resultat)
     return finales
 

@@ -89,13 +89,28 @@ class Parallele(Generic[E]):
             self._pool = None
         _ETAT = None
 
-    def map(self, fonction: Callable[[E, T], R], taches: Sequence[T]) -> Iterator[R]:
-        """Résultats dans l'ordre de `taches` (paquets de tâches voisines par processus)."""
+    def map(
+        self,
+        fonction: Callable[[E, T], R],
+        taches: Sequence[T],
+        couts: Sequence[float] | None = None,
+    ) -> Iterator[R]:
+        """Résultats dans l'ordre de `taches`.
+
+        Sans `couts` : paquets de tâches voisines (tâches courtes et nombreuses). Avec
+        `couts` : une tâche à la fois, les plus coûteuses lancées d'abord (pour qu'une
+        longue tâche ne finisse pas seule) ; l'ordre des résultats reste celui des tâches.
+        """
         if self._pool is None or len(taches) <= 1:
             return (fonction(self.etat, t) for t in taches)
-        paquet = max(1, min(32, len(taches) // (8 * self.travailleurs)))
-        resultats = self._pool.map(_appeler, [(fonction, t) for t in taches], chunksize=paquet)
-        return _sans_pool_casse(resultats)
+        if couts is None:
+            paquet = max(1, min(32, len(taches) // (8 * self.travailleurs)))
+            appels = [(fonction, t) for t in taches]
+            return _sans_pool_casse(self._pool.map(_appeler, appels, chunksize=paquet))
+        pool = self._pool
+        ordre = sorted(range(len(taches)), key=lambda i: (-couts[i], i))
+        futurs = {i: pool.submit(_appeler, (fonction, taches[i])) for i in ordre}
+        return _sans_pool_casse(futurs[i].result() for i in range(len(taches)))
 
 
 def _sans_pool_casse(resultats: Iterator[R]) -> Iterator[R]:
