@@ -5,7 +5,10 @@ Un voeu (élève, projet) est éligible quand (règles 1 et 6 du format, plus l'
 - la distance domicile → point de rendez-vous (haversine, 6371,0 km) est au plus
   `distance_max_km` (règle 6) ;
 - chaque jour ouvré de la session, au moins une structure du projet disponible ce
-  jour-là accepte l'âge de l'élève ce jour-là (`age_min`, règle 5) ;
+  jour-là accepte l'âge de l'élève ce jour-là (`age_min`, règle 5), et les structures
+  qui l'acceptent suffisent à remplir tout son programme malgré leurs `jours_max` : une
+  structure qui n'accueille que 4 jours ne peut pas tenir seule les 10 jours d'un élève de
+  15 ans que les autres refusent (couplage jours → structures, `programme_possible`) ;
 - avec un flux GTFS (`session.json` : gtfs, duree_max_min, arrivee ; issue 14), EN PLUS
   de la distance : le domicile atteint le point de rendez-vous en transport en commun ou à
   pied en arrivant au plus tard à `arrivee`, en au plus `duree_max_min` minutes
@@ -222,14 +225,90 @@ def _dates_en_tableau(dates: list[date]) -> np.ndarray:
 def _ages_acceptes(
     session: Session, naissance: np.ndarray, ve: np.ndarray, vp: np.ndarray
 ) -> np.ndarray:
-    """Pour chaque voeu : l'âge de l'élève est-il accepté chaque jour ouvré ?"""
+    """Pour chaque voeu : l'âge de l'élève est-il accepté chaque jour ouvré, par des
+    structures qui peuvent tenir tout son programme (`jours_max`) ?"""
     requis = age_requis(session)
     accepte = np.ones(len(ve), dtype=bool)
     annee, mois_jour = naissance[:, 0], naissance[:, 1] * 100 + naissance[:, 2]
+    ages = np.empty((len(naissance), len(session.jours)), dtype=np.int64)
     for d, jour in enumerate(session.jours):
-        age = jour.year - annee - ((jour.month * 100 + jour.day) < mois_jour)
-        accepte &= age[ve] >= requis[vp, d]
+        ages[:, d] = jour.year - annee - ((jour.month * 100 + jour.day) < mois_jour)
+        accepte &= ages[ve, d] >= requis[vp, d]
+    _programmes_possibles(session, ages, ve, vp, accepte)
     return accepte
+
+
+def _programmes_possibles(
+    session: Session, ages: np.ndarray, ve: np.ndarray, vp: np.ndarray, accepte: np.ndarray
+) -> None:
+    """Retire de `accepte` les voeux dont aucun programme individuel n'existe : seuls les
+    projets dont une structure a un `jours_max` plus petit que la session sont examinés,
+    une fois par profil d'âges (les élèves d'un même âge chaque jour se valent)."""
+    jours = session.jours
+    projets = list(session.projets.values())
+    limites = [
+        p
+        for p, projet in enumerate(projets)
+        if any(
+            (s := session.structures.get(sid)) is not None
+            and s.jours_max is not None
+            and s.jours_max < len(jours)
+            for sid in projet.structures
+        )
+    ]
+    if not limites:
+        return
+    a_voir = np.flatnonzero(accepte & np.isin(vp, np.array(limites, dtype=np.int64)))
+    if len(a_voir) == 0:
+        return
+    profils = np.column_stack([vp[a_voir], ages[ve[a_voir]]])
+    uniques, inverse = np.unique(profils, axis=0, return_inverse=True)
+    possibles = np.array(
+        [
+            programme_possible(session, projets[int(u[0])].structures, tuple(u[1:].tolist()))
+            for u in uniques
+        ],
+        dtype=bool,
+    )
+    accepte[a_voir] = possibles[np.asarray(inverse).reshape(-1)]
+
+
+def programme_possible(
+    session: Session, structures: tuple[str, ...], ages: tuple[int, ...]
+) -> bool:
+    """Un élève de ces âges (un par jour ouvré) peut-il avoir un programme complet dans ces
+    structures : chaque jour une structure ouverte qui accepte son âge, chacune au plus
+    `jours_max` jours ? Couplage jours → structures par chemins augmentants (Kuhn)."""
+    jours = session.jours
+    connues = [
+        session.structures[sid] for sid in dict.fromkeys(structures) if sid in session.structures
+    ]
+    places = [len(jours) if s.jours_max is None else s.jours_max for s in connues]
+    candidates = [
+        [
+            k
+            for k, s in enumerate(connues)
+            if places[k] > 0 and jour in s.jours_possibles(jours) and ages[d] >= s.age_min
+        ]
+        for d, jour in enumerate(jours)
+    ]
+    occupants: list[list[int]] = [[] for _ in connues]
+
+    def augmenter(d: int, vus: set[int]) -> bool:
+        for k in candidates[d]:
+            if k in vus:
+                continue
+            vus.add(k)
+            if len(occupants[k]) < places[k]:
+                occupants[k].append(d)
+                return True
+            for i, autre in enumerate(occupants[k]):
+                if augmenter(autre, vus):
+                    occupants[k][i] = d
+                    return True
+        return False
+
+    return all(augmenter(d, set()) for d in range(len(jours)))
 
 
 def distance_ou_infini(session: Session, eleve_id: str, projet_id: str) -> float:

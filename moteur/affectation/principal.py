@@ -27,7 +27,10 @@ JOURS_SEMAINE = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "d
 RAISON_SANS_VOEU = "aucun voeu exprimé"
 RAISON_INCONNUS = "aucun de ses voeux ne correspond à un projet de la session"
 RAISON_DISTANCE = "aucun voeu à portée (distance au-delà de {dmax:g} km)"
-RAISON_AGE = "aucun projet de ses voeux n'accepte son âge (âge minimal d'une structure)"
+RAISON_AGE = (
+    "aucun projet de ses voeux n'accepte son âge (âge minimal d'une structure, ou trop peu "
+    "de jours d'accueil, jours_max, dans les structures qui l'acceptent)"
+)
 RAISON_DISTANCE_AGE = (
     "aucun voeu à la fois à portée et ouvert à son âge : les projets proches n'acceptent "
     "pas son âge, ceux qui l'acceptent sont au-delà de {dmax:g} km"

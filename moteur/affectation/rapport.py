@@ -54,6 +54,7 @@ def eligibles_reference(
     jours = session.jours
     dmax = session.parametres.distance_max_km
     resultat: dict[str, list[tuple[str, int, float]]] = {}
+    programmes: dict[tuple[str, tuple[int, ...]], bool] = {}
     for eleve in session.eleves.values():
         ages = [eleve.age_le(j) for j in jours]
         liste: list[tuple[str, int, float]] = []
@@ -68,10 +69,41 @@ def eligibles_reference(
                 continue
             if acces is not None and not acces.atteint(eleve.id, pid):
                 continue
-            if all(r is not None and a >= r for a, r in zip(ages, requis[pid], strict=True)):
+            if not all(r is not None and a >= r for a, r in zip(ages, requis[pid], strict=True)):
+                continue
+            cle = (pid, tuple(ages))
+            if cle not in programmes:
+                programmes[cle] = programme_individuel_reference(session, pid, cle[1])
+            if programmes[cle]:
                 liste.append((pid, rang, distance))
         resultat[eleve.id] = liste
     return resultat
+
+
+def programme_individuel_reference(session: Session, pid: str, ages: tuple[int, ...]) -> bool:
+    """Contrôle indépendant (flot maximum OR-Tools) : un élève de ces âges, un par jour
+    ouvré, a-t-il un programme complet dans le projet (structures ouvertes qui acceptent son
+    âge, chacune au plus `jours_max` jours) ?"""
+    jours = session.jours
+    structures = [
+        s
+        for sid in dict.fromkeys(session.projets[pid].structures)
+        if (s := session.structures.get(sid)) is not None
+    ]
+    if all(s.jours_max is None or s.jours_max >= len(jours) for s in structures):
+        return True  # l'âge accepté chaque jour suffit (vérifié par l'appelant)
+    flot = max_flow.SimpleMaxFlow()
+    puits = 1 + len(jours) + len(structures)
+    for d, jour in enumerate(jours):
+        flot.add_arc_with_capacity(0, 1 + d, 1)
+        for k, s in enumerate(structures):
+            if jour in s.jours_possibles(jours) and ages[d] >= s.age_min:
+                flot.add_arc_with_capacity(1 + d, 1 + len(jours) + k, 1)
+    for k, s in enumerate(structures):
+        plafond = len(jours) if s.jours_max is None else s.jours_max
+        flot.add_arc_with_capacity(1 + len(jours) + k, puits, plafond)
+    flot.solve(0, puits)
+    return int(flot.optimal_flow()) == len(jours)
 
 
 def capacites_reference(session: Session, capacites: dict[str, int] | None) -> dict[str, int]:

@@ -269,3 +269,85 @@ def test_reseau_vide_sans_voeu_eligible():
     session = session_test([("P1", 1, 30.0)], [{"id": "LOIN", "voeux": ["P1"]}])
     assert construire_reseau(construire_instance(session), bareme_defaut(), 0) is None
     assert projets_de(affecter(session, "optimal")) == {"LOIN": None}
+
+
+def _projet_a_deux_structures():
+    """P1 : S-P1 (16 ans, tous les jours) et S2 (14 ans, 4 jours au plus sur les 5 de la
+    session) ; P2 : une place ouverte à tous. JEUNE (15 ans) : S-P1 le refuse, S2 n'a que
+    4 jours pour ses 5 jours de stage : aucun programme possible dans P1."""
+    import dataclasses
+
+    session = session_test(
+        [("P1", 5, 0.0, 16), ("P2", 1, 0.0)],
+        [
+            {"id": "JEUNE", "voeux": ["P1", "P2"], "naissance": date(2010, 12, 1)},
+            {"id": "GRAND", "voeux": ["P1"], "naissance": date(2010, 1, 1)},
+        ],
+    )
+    s2 = dataclasses.replace(session.structures["S-P1"], id="S2", age_min=14, jours_max=4)
+    session.structures["S2"] = s2
+    session.projets["P1"] = dataclasses.replace(session.projets["P1"], structures=("S-P1", "S2"))
+    return session
+
+
+def test_jours_max_des_structures_qui_acceptent_son_age():
+    import dataclasses
+
+    from moteur.planificateur import planifier
+
+    session = _projet_a_deux_structures()
+    resultat = affecter(session, "optimal")
+    # JEUNE n'est pas placé sur P1 (aucun programme possible) mais sur P2, son 2e voeu.
+    assert projets_de(resultat) == {"JEUNE": "P2", "GRAND": "P1"}
+    assert borne_max_flot(session) == 2  # le contrôle indépendant (flot OR-Tools) est d'accord
+    plan = planifier(session, "optimal", limite_rotation_s=5)
+    assert len(plan.tours) == 1 and not plan.retires  # la boucle n'a rien à corriger
+    # Seul dans P1 : raison en clair.
+    seul = dataclasses.replace(session.eleves["JEUNE"], voeux=("P1",))
+    session.eleves["JEUNE"] = seul
+    raison = affecter(session, "stable").raisons["JEUNE"]
+    assert raison.startswith("aucun projet de ses voeux n'accepte son âge")
+    assert "jours_max" in raison
+    # Cinq jours au plus pour S2 : le programme redevient possible.
+    session.structures["S2"] = dataclasses.replace(session.structures["S2"], jours_max=5)
+    assert projets_de(affecter(session, "stable"))["JEUNE"] == "P1"
+
+
+def test_programme_individuel_kuhn_contre_flot_ortools():
+    """`programme_possible` (chemins augmentants) contre la référence indépendante (flot
+    maximum OR-Tools), sur des projets tirés au hasard (graine fixe)."""
+    import dataclasses
+    import random
+
+    from moteur.affectation.eligibilite import programme_possible
+    from moteur.affectation.rapport import programme_individuel_reference
+
+    hasard = random.Random(12)
+    session = _projet_a_deux_structures()
+    jours = session.jours
+    modele = session.structures["S2"]
+    essais = {True: 0, False: 0}
+    for n in range(300):
+        ids = []
+        for k in range(hasard.randint(1, 4)):
+            sid = f"T{n}-{k}"
+            session.structures[sid] = dataclasses.replace(
+                modele,
+                id=sid,
+                age_min=hasard.choice((14, 15, 16)),
+                jours_max=hasard.choice((None, 1, 2, 3, 4)),
+                jours=tuple(j for j in jours if hasard.random() < 0.7),
+            )
+            ids.append(sid)
+        session.projets["PX"] = dataclasses.replace(session.projets["P1"], structures=tuple(ids))
+        ages = tuple(hasard.choice((14, 15, 16)) for _ in jours)
+        structures = [session.structures[x] for x in ids]
+        chaque_jour = all(
+            any(j in s.jours_possibles(jours) and a >= s.age_min for s in structures)
+            for j, a in zip(jours, ages, strict=True)
+        )
+        # La référence suppose l'âge déjà accepté chaque jour (comme `eligibles_reference`).
+        attendu = chaque_jour and programme_individuel_reference(session, "PX", ages)
+        assert programme_possible(session, tuple(ids), ages) == attendu, (n, ids, ages)
+        essais[attendu] += 1
+    assert min(essais.values()) > 20  # les deux réponses sont bien exercées
