@@ -147,14 +147,16 @@ def _lignes_boucle(resultat: ResultatPlan) -> list[str]:
         "## Boucle affectation ⇄ programmes",
         "",
         "| tour | placés par l'affectation | borne | retirés par la rotation "
-        "| projets ramenés à leur vraie capacité | composantes replanifiées |",
-        "|---:|---:|---:|---:|---|---:|",
+        "| projets ramenés à leur vraie capacité | rotations d'essai (dichotomie) "
+        "| composantes replanifiées |",
+        "|---:|---:|---:|---:|---|---:|---:|",
     ]
     for t in resultat.tours:
         projets = ", ".join(f"{p} ({resultat.plafonds.get(p, 0)})" for p in t.projets_limites)
         lignes.append(
             f"| {t.numero} | {nombre_fr(t.places_affectation)} | {nombre_fr(t.borne)} | "
-            f"{nombre_fr(t.retires)} | {projets or '—'} | {nombre_fr(t.composantes_replanifiees)} |"
+            f"{nombre_fr(t.retires)} | {projets or '—'} | {nombre_fr(t.essais_capacite)} | "
+            f"{nombre_fr(t.composantes_replanifiees)} |"
         )
     return lignes
 

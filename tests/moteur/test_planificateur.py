@@ -99,6 +99,7 @@ def test_boucle_propose_les_autres_voeux_avant_d_ecrire_le_plan():
     rapport = texte_rapport_plan(session, resultat)
     assert "Boucle affectation ⇄ programmes" in rapport
     assert "P1 (4)" in rapport  # P1 ramené à ce que son programme tient vraiment
+    assert "rotations d'essai (dichotomie)" in rapport
 
 
 def test_boucle_sans_autre_voeu_l_ecart_restant_est_prouve():
