@@ -222,18 +222,22 @@ def _planifier_v2(
     a_faire: list[_TacheSolveur] = [
         (p, part, None) for p, part in zip(preparations, parts, strict=True) if not p.resolue
     ]
-    premiere = list(calcul.map(_resoudre_preparee, a_faire, [t[1] for t in a_faire]))
+    premiere: list[_Solution] = []
+    faites = len(comps) - len(a_faire)  # glouton prouvé optimal : déjà faites
+    for solution in calcul.map(_resoudre_preparee, a_faire, [t[1] for t in a_faire]):
+        premiere.append(solution)  # dans l'ordre des composantes
+        faites += 1
+        if progression is not None:
+            progression(faites, len(comps))
     finales = _seconde_vague(calcul, a_faire, premiere)
     suite = iter(finales)
-    for i, prep in enumerate(preparations):
+    for prep in preparations:
         partiel = prep.resolue or next(suite)
         resultat.planning.extend(partiel.planning)
         for pid, groupes in partiel.groupes.items():
             resultat.groupes.setdefault(pid, []).extend(groupes)
         resultat.composantes.extend(partiel.composantes)
         resultat.echecs.update(partiel.echecs)
-        if progression is not None:
-            progression(i + 1, len(comps))
 
 
 _TacheSolveur = tuple[_Preparation, float, list[LignePlanning] | None]

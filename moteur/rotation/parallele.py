@@ -13,6 +13,7 @@ courant, avec le même résultat.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -68,6 +69,9 @@ class Parallele(Generic[E]):
         if self.travailleurs > 1:
             global _ETAT
             _ETAT = self.etat  # hérité par fork, même si l'initialiseur ne tournait pas
+            # Les objets déjà créés (la session) sortent du ramasse-miettes : dans les fils,
+            # il ne réécrit plus leurs en-têtes, donc leurs pages restent partagées.
+            gc.freeze()
             self._pool = ProcessPoolExecutor(
                 max_workers=self.travailleurs,
                 mp_context=multiprocessing.get_context("fork"),
@@ -87,6 +91,7 @@ class Parallele(Generic[E]):
             # Attend la fin des processus fils : aucun ne survit au calcul.
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            gc.unfreeze()
         _ETAT = None
 
     def map(
