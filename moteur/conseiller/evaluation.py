@@ -26,6 +26,7 @@ from moteur.affectation.stable import acceptation_differee
 from moteur.conseiller.reseau import ReseauBiparti
 from moteur.modele import Session
 from moteur.rotation import CapaciteEffective, capacite_effective
+from moteur.transport.acces import atteignables
 
 
 def plafonds_de(capacites: dict[str, CapaciteEffective]) -> dict[str, int]:
@@ -50,7 +51,9 @@ class Evaluateur:
         self.bareme = bareme
         self.capacites = capacite_effective(session)
         self.plafonds = plafonds_de(self.capacites)
-        self.instance = construire_instance(session, self.plafonds)
+        # Avec un GTFS, la même contrainte de trajet que `plan` (None sans horaires).
+        self.acces = atteignables(session)
+        self.instance = construire_instance(session, self.plafonds, self.acces)
         self.reseau = ReseauBiparti(self.instance)
         self.projet = self.affecter(self.instance)
         self.places = int((self.projet >= 0).sum())
@@ -101,7 +104,8 @@ class Evaluateur:
 
     def instance_complete(self, session: Session) -> Instance:
         """L'instance d'une session modifiée quelconque (projets, voeux ou jours changés)."""
-        return construire_instance(session, plafonds_de(capacite_effective(session)))
+        acces = atteignables(session) if self.acces is not None else None
+        return construire_instance(session, plafonds_de(capacite_effective(session)), acces)
 
 
 def _composante(session: Session, projets: list[str]) -> list[str]:
