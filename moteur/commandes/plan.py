@@ -57,8 +57,9 @@ def ajouter_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDES",
         help=(
             "budget du solveur des programmes, en temps déterministe de CP-SAT (≈ secondes, "
-            "défaut : 60) ; chaque groupe de projets liés reçoit au moins 0,05 : au niveau "
-            "national (≈ 10 000 projets), la rotation prend ≈ 10 minutes"
+            "défaut : 60), réparti à l'avance entre les groupes de projets liés (résolus en "
+            "parallèle sur les cœurs de la machine, même résultat quel qu'en soit le nombre) ; "
+            "un groupe que le glouton résout de façon prouvée optimale ne coûte rien"
         ),
     )
     parser.add_argument(
