@@ -91,7 +91,8 @@ def source(session: Session) -> Source | None:
         graine = int(attente.parametres.get("graine", 0))
         if politique not in ("stable", "optimal"):
             politique = "stable"
-        return Source(plan, "plan en attente de publication", politique, graine, f"t{attente.pk}")
+        libelle = "le plan en attente de publication"
+        return Source(plan, libelle, politique, graine, f"t{attente.pk}")
     if not adaptateurs.a_un_plan(session):
         return None
     plan = adaptateurs.plan_moteur(session)
@@ -99,7 +100,7 @@ def source(session: Session) -> Source | None:
     empreinte = hashlib.sha256(
         "".join(f"{a.eleve_id}>{a.projet_id};" for a in plan.affectations.values()).encode()
     ).hexdigest()[:16]
-    return Source(plan, "résultats publiés", politique, graine, f"p{empreinte}")
+    return Source(plan, "les résultats publiés", politique, graine, f"p{empreinte}")
 
 
 def calculer(session: Session) -> Page:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Mapping
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_GET
 from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise
 from apps.conseil.services import Page, calculer
+from apps.projets.models import Projet
+from apps.structures.models import StructureAccueil
 from moteur.conseiller import COLONNES
 from moteur.conseiller.ecriture import ligne
 
@@ -30,6 +34,30 @@ def index(request: HttpRequest) -> HttpResponse:
     if session is None:
         raise Http404("Aucune session de stage n'est ouverte.")
     return redirect("conseil:recruter", pk=session.pk)
+
+
+def _noms_lisibles(session: Session) -> dict[str, str]:
+    """Les identifiants internes du moteur (projets, structures) → ce que l'utilisateur
+    connaît : le code du projet (`61-025`), le nom de la structure."""
+    noms = {
+        identifiant: code
+        for identifiant, code in Projet.objects.filter(session=session)
+        .exclude(code="")
+        .values_list("identifiant", "code")
+    }
+    noms.update(StructureAccueil.objects.filter(session=session).values_list("identifiant", "nom"))
+    return noms
+
+
+def lisible(texte: str, noms: Mapping[str, str]) -> str:
+    """Un texte du moteur sans identifiant interne (`P15` → `76-015`, `S041` → nom de la
+    structure) ni « élève(s) »."""
+    if noms:
+        motif = "|".join(re.escape(k) for k in sorted(noms, key=len, reverse=True))
+        texte = re.sub(rf"(?<![\w-])({motif})(?![\w-])", lambda m: noms[m[1]], texte)
+    return re.sub(
+        r"(\d+) élève\(s\)", lambda m: f"{m[1]} élève{'s' if int(m[1]) > 1 else ''}", texte
+    )
 
 
 def _lien(page: Page, projet_id: str, commune: str, epci: str) -> str:
@@ -67,6 +95,8 @@ def recruter(request: HttpRequest, pk: int) -> HttpResponse:
     page = calculer(session)
     from moteur import referentiel
 
+    noms = _noms_lisibles(session)
+    projets = dict(Projet.objects.filter(session=session).values_list("identifiant", "nom"))
     recos = []
     for r in page.conseil.recommandations if page.conseil else []:
         commune = referentiel.commune(r.commune_insee)
@@ -77,6 +107,8 @@ def recruter(request: HttpRequest, pk: int) -> HttpResponse:
                 "libelle": LIBELLES[r.action],
                 "commune": commune.nom if commune is not None else r.commune_insee,
                 "lien": _lien(page, r.projet_id, r.commune_insee, epci),
+                "projet": f"{noms.get(r.projet_id, '')} {projets.get(r.projet_id, '')}".strip(),
+                "explication": lisible(r.explication, noms),
             }
         )
     epci_demande: dict[str, list] = {}
