@@ -90,6 +90,9 @@ class BilanSynchro:
     nouvelles_versions: int = 0
     inchangees: int = 0
     annulees: int = 0
+    # Élèves placés dont la convention attend un courriel de signataire (établissement ou
+    # porteur) : elle sera créée à la synchronisation suivante.
+    en_attente: int = 0
 
 
 def _nouvelle_version(
@@ -122,7 +125,9 @@ def _nouvelle_version(
     return version
 
 
-def synchroniser_eleve(ctx: Contexte, eleve: Eleve, bilan: BilanSynchro) -> None:
+def synchroniser_eleve(
+    ctx: Contexte, eleve: Eleve, bilan: BilanSynchro, incomplets: Incomplets | None = None
+) -> None:
     donnees = donnees_eleve(ctx, eleve.identifiant)
     # Verrou : une signature en cours sur cette convention attend la fin de la synchro.
     convention = Convention.objects.select_for_update().filter(eleve=eleve).first()
@@ -132,6 +137,9 @@ def synchroniser_eleve(ctx: Contexte, eleve: Eleve, bilan: BilanSynchro) -> None
             bilan.annulees += 1
         return
     projet = Projet.objects.get(session=eleve.session, identifiant=donnees.projet.id)
+    if convention is None and incomplets is not None and incomplets.bloque(eleve, projet):
+        bilan.en_attente += 1
+        return
     if convention is None:
         convention = Convention.objects.create(eleve=eleve, projet=projet)
         _nouvelle_version(convention, donnees, None)
@@ -150,10 +158,34 @@ def synchroniser_eleve(ctx: Contexte, eleve: Eleve, bilan: BilanSynchro) -> None
     bilan.nouvelles_versions += 1
 
 
+@dataclass(frozen=True, slots=True)
+class Incomplets:
+    """Les établissements (pk) et porteurs (pk) dont un courriel de signataire manque."""
+
+    etablissements: frozenset[int]
+    porteurs: frozenset[int]
+
+    @classmethod
+    def de(cls, session: Session) -> Incomplets:
+        from apps.etablissements.models import Etablissement
+        from apps.projets.models import Porteur
+
+        return cls(
+            frozenset(Etablissement.objects.filter(email="").values_list("pk", flat=True)),
+            frozenset(Porteur.objects.filter(email="").values_list("pk", flat=True)),
+        )
+
+    def bloque(self, eleve: Eleve, projet: Projet) -> bool:
+        return eleve.etablissement_id in self.etablissements or projet.porteur_id in self.porteurs
+
+
 @transaction.atomic
-def synchroniser(session: Session) -> BilanSynchro:
+def synchroniser(session: Session, sauf_sans_courriel: bool = False) -> BilanSynchro:
     """Crée les conventions des élèves placés ; une nouvelle version pour chaque convention
-    dont le contenu a changé ; annule celles des élèves qui ne sont plus placés."""
+    dont le contenu a changé ; annule celles des élèves qui ne sont plus placés.
+    `sauf_sans_courriel` : ne pas créer celles dont l'établissement ou le porteur n'a pas
+    encore de courriel de signataire (comptées dans `en_attente`)."""
+    incomplets = Incomplets.de(session) if sauf_sans_courriel else None
     ctx = contexte(session)
     bilan = BilanSynchro()
     places = set(eleves_places(ctx.donnees, ctx.plan))
@@ -161,7 +193,7 @@ def synchroniser(session: Session) -> BilanSynchro:
         identifiant__in=places
     ) | Eleve.objects.filter(session=session, convention__isnull=False)
     for eleve in eleves.distinct().order_by("ordre", "pk"):
-        synchroniser_eleve(ctx, eleve, bilan)
+        synchroniser_eleve(ctx, eleve, bilan, incomplets)
     journal.info("Conventions synchronisées : %s", bilan)
     return bilan
 

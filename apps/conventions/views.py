@@ -28,6 +28,7 @@ from apps.conventions.acces import (
 from apps.conventions.fichiers import nom_avec_extension, reponse_fichier
 from apps.conventions.models import Convention, Incident, Presence
 from apps.journal.services import Action, journaliser
+from apps.planification.rapports import nombre_fr
 from apps.projets.models import Creneau
 from moteur.documents import feuille_de_route
 
@@ -113,21 +114,22 @@ def synchroniser(request: HttpRequest) -> HttpResponse:
     session = session_active()
     session.verifier_modifiable()
     manques = suivi.courriels_manquants(session)
-    if manques:
-        messages.error(
-            request,
-            "Conventions non générées : il manque des courriels de signataires. "
-            + " ".join(manques),
-        )
-        return redirect("conventions:tableau")
-    bilan = services.synchroniser(session)
+    bilan = services.synchroniser(session, sauf_sans_courriel=True)
     messages.success(
         request,
         (
-            f"Conventions à jour : {bilan.creees} créée(s), {bilan.nouvelles_versions} nouvelle(s) "
-            f"version(s) à signer, {bilan.inchangees} inchangée(s), {bilan.annulees} annulée(s)."
+            f"Conventions à jour : {nombre_fr(bilan.creees)} créée(s), "
+            f"{nombre_fr(bilan.nouvelles_versions)} nouvelle(s) version(s) à signer, "
+            f"{nombre_fr(bilan.inchangees)} inchangée(s), {nombre_fr(bilan.annulees)} annulée(s)."
         ),
     )
+    if manques:
+        messages.warning(
+            request,
+            f"{nombre_fr(bilan.en_attente)} convention(s) non générée(s) : il manque des "
+            "courriels de signataires ; elles le seront à la prochaine mise à jour, une fois "
+            "les courriels complétés. " + " ".join(manques),
+        )
     return redirect("conventions:tableau")
 
 

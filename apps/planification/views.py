@@ -32,6 +32,11 @@ FORMATS_EXPORT = {
 }
 
 
+def _eleves(nombre: int) -> str:
+    """`2000` → « 2 000 élèves », `1` → « 1 élève »."""
+    return f"{rapports.nombre_fr(nombre)} élève{'s' if nombre > 1 else ''}"
+
+
 class LancementForm(forms.Form):
     type = forms.ChoiceField(
         label="Travail",
@@ -261,14 +266,14 @@ def publier(request: HttpRequest) -> HttpResponse:
     if publication.remplacement:
         messages.success(
             request,
-            f"Nouveaux résultats publiés pour {publication.nombre} élève(s) : ils remplacent "
+            f"Nouveaux résultats publiés pour {_eleves(publication.nombre)} : ils remplacent "
             "les précédents. Synchronisez maintenant les conventions : celles dont le contenu "
             "change devront être signées à nouveau.",
         )
     else:
         messages.success(
             request,
-            f"Résultats publiés pour {publication.nombre} élève(s) : les établissements les "
+            f"Résultats publiés pour {_eleves(publication.nombre)} : les établissements les "
             "voient désormais.",
         )
     return redirect("planification:resultats")
@@ -351,7 +356,7 @@ def confirmer_reparation(request: HttpRequest) -> HttpResponse:
     )
     messages.success(
         request,
-        f"Plan réparé publié : il remplace le plan précédent ; {len(bouges)} élève(s) "
+        f"Plan réparé publié : il remplace le plan précédent ; {_eleves(len(bouges))} "
         "changent de projet ou de groupe. Synchronisez maintenant les conventions : seules "
         "celles des élèves qui ont bougé ou dont une journée a été reportée reçoivent une "
         "nouvelle version.",

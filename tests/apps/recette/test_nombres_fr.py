@@ -28,3 +28,10 @@ def test_tableau_de_bord_en_pourcentages_francais(coordination):
     # Boursiers : 2 placés sur 2, autres : 1 sur 2 (total et ligne du département).
     assert texte.count("100,0\u00a0%") >= 2
     assert texte.count("50,0\u00a0%") >= 2
+
+
+def test_message_de_publication_en_nombre_francais():
+    from apps.planification.views import _eleves
+
+    assert _eleves(2000) == "2\u202f000 élèves" or _eleves(2000) == "2\u00a0000 élèves"
+    assert _eleves(1) == "1 élève"
