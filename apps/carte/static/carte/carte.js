@@ -160,6 +160,22 @@
         fillColor: l.couvert ? "#a3b18a" : "#e63946", fillOpacity: 0.9
       }).bindTooltip(texte(l.nom + (l.couvert ? " — couvert" : " — aucun projet à moins de " + donnees.rayon_km + " km"))).addTo(carte);
     });
+    if (donnees.isochrone) { ajouterIsochrone(carte, donnees.isochrone); }
+  }
+
+  // Couche isochrone d'un projet choisi (flux GTFS) : son point de rendez-vous et les lycées
+  // d'où il est atteignable dans la limite, au-dessus des marqueurs de la couverture.
+  function ajouterIsochrone(carte, isochrone) {
+    var couche = L.featureGroup().addTo(carte);
+    var p = isochrone.projet;
+    L.circleMarker([p.lat, p.lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#1d3557", fillOpacity: 1, className: "projet-choisi" })
+      .bindTooltip(texte(p.nom)).addTo(couche);
+    isochrone.lycees.forEach(function (l) {
+      L.circleMarker([l.lat, l.lon], { radius: 7, color: "#7f4f24", weight: 2, fillColor: "#f4a261", fillOpacity: 0.95, className: "lycee-atteignant" })
+        .bindTooltip(texte(l.nom + " — " + l.minutes + " min")).addTo(couche);
+    });
+    couche.bringToFront();
+    carte.fitBounds(couche.getBounds(), { padding: [30, 30], maxZoom: 11 });
   }
 
   function demarrer() {
