@@ -356,9 +356,9 @@ def confirmer_reparation(request: HttpRequest) -> HttpResponse:
     )
     messages.success(
         request,
-        f"Plan réparé publié : il remplace le plan précédent ; {_eleves(len(bouges))} "
-        "changent de projet ou de groupe. Synchronisez maintenant les conventions : seules "
-        "celles des élèves qui ont bougé ou dont une journée a été reportée reçoivent une "
-        "nouvelle version.",
+        "Plan réparé publié : il remplace le plan précédent ; "
+        f"{rapports.nombre_fr(len(bouges))} élève(s) changent de projet ou de groupe. "
+        "Synchronisez maintenant les conventions : seules celles des élèves qui ont bougé ou "
+        "dont une journée a été reportée reçoivent une nouvelle version.",
     )
     return redirect("planification:resultats")
