@@ -23,11 +23,16 @@ from apps.comptes.models import Role
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
 from apps.etablissements.positions import position_domicile
 from apps.journal.services import Action, journaliser
+from apps.mobilite.services import horaires
 from apps.planification.depot_eleves import STATUTS_DEPOT, deposer
 from apps.planification.forms_etablissements import DepotForm, EleveForm, ReglagesForm
 from apps.planification.models import Voeu
 from apps.projets.models import Creneau, Projet
+from moteur import modele as m
+from moteur.documents import EmploiDuTempsEleve, JourStage, TrajetDuJour, trajets_de_l_eleve
 from moteur.erreurs import ErreurUtilisateur
+from moteur.transport.parametres import avec_transport
+from moteur.transport.trajets import heure_arrivee_texte, heure_texte
 
 etablissement_requis = role_requis(Role.ETABLISSEMENT)
 
@@ -337,7 +342,78 @@ def emploi_du_temps(request: HttpRequest, uai: str, pk: int) -> HttpResponse:
             "identite": getattr(eleve, "identite", None),
             "resultats_visibles": _resultats_visibles(request, session),
             "date_resultats": date_des_resultats(session),
+            "trajets": _trajets(session, eleve, creneaux),
         },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LigneTrajet:
+    """Le trajet d'un jour, prêt pour le tableau de l'emploi du temps."""
+
+    du_jour: TrajetDuJour
+
+    @property
+    def depart(self) -> str:
+        return heure_texte(self.du_jour.trajet.depart) if self.du_jour.trajet else ""
+
+    @property
+    def arrivee(self) -> str:
+        return heure_arrivee_texte(self.du_jour.trajet.arrivee) if self.du_jour.trajet else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Trajets:
+    jour_horaires: date
+    duree_max_min: int
+    lignes: list[LigneTrajet]
+
+
+def _trajets(session: Session, eleve: Eleve, creneaux: list[Creneau]) -> Trajets | None:
+    """Avec le flux GTFS de la session : le trajet de chaque jour du domicile de l'élève (à
+    défaut le centre de sa commune) vers la structure du jour, à son heure d'ouverture
+    (`moteur.documents.trajets_de_l_eleve`, comme le .ics). None sans flux ni programme."""
+    donnees_horaires = horaires(session) if creneaux else None
+    if donnees_horaires is None:
+        return None
+    structures = {
+        c.structure.identifiant: m.StructureAccueil(
+            id=c.structure.identifiant,
+            nom=c.structure.nom,
+            domaines=(),
+            commune_insee=c.structure.commune_id,
+            point=m.Point(c.structure.latitude, c.structure.longitude),
+            accueil_max=c.structure.accueil_max,
+            heure_debut=c.structure.heure_debut,
+            heure_fin=c.structure.heure_fin,
+        )
+        for c in creneaux
+    }
+    point = m.Point(eleve.latitude, eleve.longitude)
+    donnees = m.Session(
+        parametres=avec_transport(session.parametres(), donnees_horaires.parametres),
+        structures=structures,
+        eleves={
+            eleve.identifiant: m.Eleve(
+                eleve.identifiant, "", eleve.date_naissance, (), eleve.commune_id, point
+            )
+        },
+    )
+    emploi = EmploiDuTempsEleve(
+        eleve.identifiant, "", "", "", [_jour(c, structures) for c in creneaux]
+    )
+    par_jour = trajets_de_l_eleve(donnees, emploi, donnees_horaires.reseau)
+    return Trajets(
+        donnees_horaires.jour,
+        donnees_horaires.parametres.duree_max_min,
+        [LigneTrajet(par_jour[c.date]) for c in creneaux],
+    )
+
+
+def _jour(creneau: Creneau, structures: dict[str, m.StructureAccueil]) -> JourStage:
+    s = structures[creneau.structure.identifiant]
+    return JourStage(
+        creneau.date, s.id, s.nom, "", "", s.heure_debut, s.heure_fin, None, None, "", ""
     )
 
 
