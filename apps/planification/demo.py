@@ -557,7 +557,23 @@ def _creer_session_demo(nb_eleves: int, hasard: random.Random) -> Session:
     _completer_structures(session, observation)
     _completer_projets(session, projets_carte, par_projet)
     _completer_porteurs(projets_carte)
+    _completer_signataires(session)
     return session
+
+
+def _completer_signataires(session: Session) -> None:
+    """Des signataires fictifs (adresses en example.org) pour que la tournée des conventions
+    de la démo aille jusqu'au bout ; une vraie session les fait saisir à chaque lycée
+    (réglages de l'établissement) et à chaque porteur (étape 3)."""
+    for etablissement in Etablissement.objects.filter(eleves__session=session).distinct():
+        etablissement.chef_etablissement = (
+            etablissement.chef_etablissement or "Chef d'établissement (démo)"
+        )
+        etablissement.email = etablissement.email or f"ce.{etablissement.uai.lower()}@example.org"
+        etablissement.save(update_fields=["chef_etablissement", "email"])
+    for porteur in Porteur.objects.filter(projets__session=session, email="").distinct():
+        porteur.email = f"porteur-{porteur.pk}@example.org"
+        porteur.save(update_fields=["email"])
 
 
 def _completer_structures(session: Session, observation: set[str]) -> None:

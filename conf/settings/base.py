@@ -160,6 +160,9 @@ if NOMBRE_PROXYS_DE_CONFIANCE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "fr-fr"
+# Le site est en français seulement : un navigateur réglé en anglais ne doit pas obtenir
+# des dates en anglais (« June ») par LocaleMiddleware.
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
