@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from datetime import date
 
 import numpy as np
 from ortools.graph.python import max_flow  # type: ignore[import-untyped]
@@ -54,9 +55,18 @@ def eligibles_reference(
     jours = session.jours
     dmax = session.parametres.distance_max_km
     resultat: dict[str, list[tuple[str, int, float]]] = {}
-    programmes: dict[tuple[str, tuple[int, ...]], bool] = {}
+    # (projet, âges de l'élève chaque jour) → âge accepté chaque jour et programme complet.
+    # Mis en cache : au niveau national, 560 000 élèves n'ont que quelques centaines de
+    # dates de naissance distinctes (même calcul, une fois par date).
+    par_ages: dict[tuple[int, ...], dict[str, bool]] = {}  # âges → projet → possible
+    par_naissance: dict[date, tuple[tuple[int, ...], dict[str, bool]]] = {}
     for eleve in session.eleves.values():
-        ages = [eleve.age_le(j) for j in jours]
+        deja = par_naissance.get(eleve.date_naissance)
+        if deja is None:
+            ages_calcules = tuple(eleve.age_le(j) for j in jours)
+            deja = (ages_calcules, par_ages.setdefault(ages_calcules, {}))
+            par_naissance[eleve.date_naissance] = deja
+        ages, possibles = deja
         liste: list[tuple[str, int, float]] = []
         vus: set[str] = set()
         for rang, pid in enumerate(eleve.voeux, start=1):
@@ -69,12 +79,13 @@ def eligibles_reference(
                 continue
             if acces is not None and not acces.atteint(eleve.id, pid):
                 continue
-            if not all(r is not None and a >= r for a, r in zip(ages, requis[pid], strict=True)):
-                continue
-            cle = (pid, tuple(ages))
-            if cle not in programmes:
-                programmes[cle] = programme_individuel_reference(session, pid, cle[1])
-            if programmes[cle]:
+            possible = possibles.get(pid)
+            if possible is None:
+                possible = all(
+                    r is not None and a >= r for a, r in zip(ages, requis[pid], strict=True)
+                ) and programme_individuel_reference(session, pid, ages)
+                possibles[pid] = possible
+            if possible:
                 liste.append((pid, rang, distance))
         resultat[eleve.id] = liste
     return resultat
@@ -128,17 +139,27 @@ def borne_max_flot(
     noeud_projet = {pid: 2 + i for i, pid in enumerate(cap)}
     flot = max_flow.SimpleMaxFlow()
     suivant = 2 + len(cap)
-    for pid, c in cap.items():
-        flot.add_arc_with_capacity(noeud_projet[pid], 1, c)
+    # Mêmes arcs, dans le même ordre, qu'un ajout un par un ; ajoutés par tableaux (rapide).
+    origines: list[int] = list(noeud_projet.values())
+    arrivees: list[int] = [1] * len(cap)
+    capacites: list[int] = list(cap.values())
     for voeux in eligibles.values():
         if not voeux:
             continue
-        flot.add_arc_with_capacity(0, suivant, 1)
+        origines.append(0)
+        arrivees.append(suivant)
         for pid, _, _ in voeux:
-            flot.add_arc_with_capacity(suivant, noeud_projet[pid], 1)
+            origines.append(suivant)
+            arrivees.append(noeud_projet[pid])
         suivant += 1
     if suivant == 2 + len(cap):
         return 0
+    capacites.extend([1] * (len(origines) - len(capacites)))
+    flot.add_arcs_with_capacity(
+        np.array(origines, dtype=np.int32),
+        np.array(arrivees, dtype=np.int32),
+        np.array(capacites, dtype=np.int64),
+    )
     flot.solve(0, 1)
     return int(flot.optimal_flow())
 
