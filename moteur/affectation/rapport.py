@@ -142,7 +142,7 @@ def borne_max_flot(
     # Mêmes arcs, dans le même ordre, qu'un ajout un par un ; ajoutés par tableaux (rapide).
     origines: list[int] = list(noeud_projet.values())
     arrivees: list[int] = [1] * len(cap)
-    capacites: list[int] = list(cap.values())
+    debits: list[int] = list(cap.values())
     for voeux in eligibles.values():
         if not voeux:
             continue
@@ -154,11 +154,11 @@ def borne_max_flot(
         suivant += 1
     if suivant == 2 + len(cap):
         return 0
-    capacites.extend([1] * (len(origines) - len(capacites)))
+    debits.extend([1] * (len(origines) - len(debits)))
     flot.add_arcs_with_capacity(
         np.array(origines, dtype=np.int32),
         np.array(arrivees, dtype=np.int32),
-        np.array(capacites, dtype=np.int64),
+        np.array(debits, dtype=np.int64),
     )
     flot.solve(0, 1)
     return int(flot.optimal_flow())
