@@ -28,11 +28,16 @@ BLOC_JOURS = 2
 class _Etat:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.jours = session.jours  # calculé une fois (la propriété le recalcule à chaque appel)
+        self.possibles: dict[str, frozenset[date]] = {}  # jours possibles par structure
         self.presents: dict[tuple[str, date], int] = {}
         self.jours_ouverts: dict[str, set[date]] = {}
 
     def accepte(self, h: StructureAccueil, groupe: Groupe, jour: date) -> bool:
-        if jour not in h.jours_possibles(self.session.jours) or (h.id, jour) in groupe.interdits:
+        possibles = self.possibles.get(h.id)
+        if possibles is None:
+            possibles = self.possibles[h.id] = frozenset(h.jours_possibles(self.jours))
+        if jour not in possibles or (h.id, jour) in groupe.interdits:
             return False
         if self.presents.get((h.id, jour), 0) + groupe.taille > h.accueil_max:
             return False
@@ -97,7 +102,7 @@ def rotation_gloutonne(session: Session, affectations: dict[str, Affectation]) -
 def _projet(etat: _Etat, pid: str, groupes: list[Groupe], resultat: ResultatRotation) -> None:
     parcours: dict[str, list[StructureAccueil]] = {g.libelle: [] for g in groupes}
     lignes = []
-    for jour in etat.session.jours:
+    for jour in etat.jours:
         for groupe in groupes:
             h = _choisir(etat, groupe, jour, parcours[groupe.libelle])
             if h is None:

@@ -42,8 +42,12 @@ def interdits_eleve(
     eleve: Eleve, structures: list[StructureAccueil], jours: tuple[date, ...]
 ) -> frozenset[tuple[str, date]]:
     """Couples (structure, jour) où l'élève n'a pas l'âge minimum de la structure."""
+    ages = [eleve.age_le(jour) for jour in jours]  # une fois par jour, pas par structure
     return frozenset(
-        (s.id, jour) for s in structures for jour in jours if eleve.age_le(jour) < s.age_min
+        (s.id, jour)
+        for s in structures
+        for jour, age in zip(jours, ages, strict=True)
+        if age < s.age_min
     )
 
 
