@@ -8,6 +8,7 @@ sans rien réutiliser des tableaux ni des algorithmes d'allocation.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import defaultdict
 from datetime import date
 
@@ -140,9 +141,10 @@ def borne_max_flot(
     flot = max_flow.SimpleMaxFlow()
     suivant = 2 + len(cap)
     # Mêmes arcs, dans le même ordre, qu'un ajout un par un ; ajoutés par tableaux (rapide).
-    origines: list[int] = list(noeud_projet.values())
-    arrivees: list[int] = [1] * len(cap)
-    debits: list[int] = list(cap.values())
+    # Tableaux d'entiers compacts (array) : des millions d'arcs au niveau national.
+    origines = array("i", noeud_projet.values())
+    arrivees = array("i", [1] * len(cap))
+    debits = array("q", cap.values())
     for voeux in eligibles.values():
         if not voeux:
             continue
@@ -156,9 +158,9 @@ def borne_max_flot(
         return 0
     debits.extend([1] * (len(origines) - len(debits)))
     flot.add_arcs_with_capacity(
-        np.array(origines, dtype=np.int32),
-        np.array(arrivees, dtype=np.int32),
-        np.array(debits, dtype=np.int64),
+        np.frombuffer(origines, dtype=np.int32),
+        np.frombuffer(arrivees, dtype=np.int32),
+        np.frombuffer(debits, dtype=np.int64),
     )
     flot.solve(0, 1)
     return int(flot.optimal_flow())
