@@ -126,9 +126,7 @@ def acces_en_transport(projet: Projet) -> AccesTransport | None:
         isochrone.arrivee,
         isochrone.duree_max_min,
         tuple(
-            LyceeAtteignant(
-                e.nom, e.uai, communes.get(e.uai, ""), e.latitude, e.longitude, minutes
-            )
+            LyceeAtteignant(e.nom, e.uai, communes.get(e.uai, ""), e.latitude, e.longitude, minutes)
             for e, minutes in isochrone.lycees
         ),
     )
