@@ -143,7 +143,7 @@ def test_revue_puis_publication_puis_conventions(coordination, publiee):
     assert etat_publie(session) == avant
     reponse = coordination.post(reverse("planification:publier"), {"confirmer": "oui"}, follow=True)
     texte = reponse.content.decode()
-    assert "Nouveaux résultats publiés pour 6 élève(s)" in texte
+    assert "Nouveaux résultats publiés pour 6 élèves" in texte
     assert reverse("conventions:synchroniser") in texte  # la suite : synchroniser
     assert not Travail.objects.filter(session=session, plan__isnull=False).exists()
     assert not Affectation.objects.filter(eleve__session=session, publiee=False).exists()

@@ -40,6 +40,6 @@ def test_lancer_l_affectation_avec_progression(live_server, navigateur, settings
 
     page.get_by_role("link", name="Revoir les résultats").click()
     page.get_by_role("button", name="Publier les résultats aux établissements").click()
-    expect(page.locator(".messages")).to_contain_text("Résultats publiés pour 6 élève(s)")
+    expect(page.locator(".messages")).to_contain_text("Résultats publiés pour 6 élèves")
     capturer(page, "resultats-publies")
     assert page.erreurs_console == []

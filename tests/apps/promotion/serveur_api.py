@@ -172,6 +172,9 @@ class Gestionnaire(BaseHTTPRequestHandler):
 
     def _repondre(self, code: int, corps: Any, entetes: dict[str, str] | None = None) -> None:
         donnees = json.dumps(corps).encode()
+        # Consigné AVANT de répondre : le client peut avoir fini (et le test lu le journal)
+        # avant que ce fil ne reprenne la main après l'envoi.
+        self.server.etat.journal.append((self.command, self._chemin(), code))
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(donnees)))
@@ -179,7 +182,6 @@ class Gestionnaire(BaseHTTPRequestHandler):
             self.send_header(nom, valeur)
         self.end_headers()
         self.wfile.write(donnees)
-        self.server.etat.journal.append((self.command, self._chemin(), code))
 
     def _chemin(self) -> str:
         chemin = urlsplit(self.path).path.rstrip("/")
