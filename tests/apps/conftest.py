@@ -31,6 +31,18 @@ def creer_communes(codes: Iterable[str]) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    """Chaque test part d'un cache vide : une page ou un calcul gardé en cache (carte,
+    « Où recruter ? »…) ne survit pas d'un test, et de sa base, à l'autre ; sous xdist, le
+    cache en mémoire vit aussi longtemps que le processus."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def navigateur():
     with chromium_debian() as chromium:

@@ -20,8 +20,9 @@ def test_ou_recruter_dans_chromium(live_server, navigateur):
     page = page_connectee(navigateur, live_server, UtilisateurFactory(coordinateur=True))
     page.goto(live_server.url + reverse("conseil:index"))
     expect(page.get_by_role("heading", name="Où recruter ?")).to_be_visible()
+    # La première recommandation : des places (une « nouveau projet » peut suivre selon les
+    # codes des communes de fabrique, qui dépendent de l'ordre des tests).
     lignes = page.locator("#recommandations tbody tr")
-    expect(lignes).to_have_count(1)
     expect(lignes.first).to_contain_text("Places")
     expect(lignes.first.locator("td").nth(4)).to_have_text("2")
 
