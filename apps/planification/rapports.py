@@ -25,31 +25,14 @@ from apps.projets.models import Projet
 from moteur import modele as m
 from moteur import referentiel
 from moteur.affectation.resultat import ResultatAffectation
-
-ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'Imprimerie nationale
-ESPACE_INSECABLE = "\u00a0"
+from moteur.rapport.francais import ESPACE_INSECABLE, nombre_fr, pourcent_fr
 
 PUBLIES = "publies"
 ATTENTE = "attente"
 SOURCES = {PUBLIES: "résultats en place", ATTENTE: "nouveaux résultats en attente"}
 
 
-# --- Nombres à la française ----------------------------------------------------------------
-
-
-def nombre_fr(valeur: float | int | None, decimales: int = 0) -> str:
-    """`1234.5` → `1 234,5` (espace fine insécable entre les milliers, virgule décimale)."""
-    if valeur is None:
-        return "—"
-    texte = f"{valeur:,.{decimales}f}"
-    return texte.replace(",", ESPACE_MILLIERS).replace(".", ",").replace("-", "\u2212")
-
-
-def pourcent_fr(valeur: float | None, decimales: int = 1) -> str:
-    """`16.94` → `16,9 %` (espace insécable avant le signe)."""
-    if valeur is None:
-        return "—"
-    return f"{nombre_fr(valeur, decimales)}{ESPACE_INSECABLE}%"
+# --- Nombres à la française (ceux du moteur, `moteur.rapport.francais`) ---------------------
 
 
 def pourcent(partie: int, total: int) -> float | None:

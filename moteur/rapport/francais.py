@@ -1,4 +1,5 @@
-"""Nombres au format français, comme la plateforme (`apps/planification/rapports.py`)."""
+"""Nombres au format français, une seule définition : le moteur (rapport.md) et la plateforme
+(rapports, pages, messages) s'en servent."""
 
 from __future__ import annotations
 
