@@ -20,3 +20,7 @@ AUTHENTICATION_BACKENDS = [
     "tests.apps.comptes.axes_tests.AxesSaufClientDeTest",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Les tests ne lancent pas `collectstatic` : WhiteNoise sert les fichiers des applications
+# (comme en développement) au lieu d'avertir à chaque requête que `staticfiles/` manque.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

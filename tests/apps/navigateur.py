@@ -21,6 +21,7 @@ ARGUMENTS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DELAI_ATTENTE_MS = 20_000
 CAPTURES = Path(__file__).resolve().parents[1] / "captures"
 MESSAGE_CHROMIUM_ABSENT = (
     f"Chromium de Debian absent ({CHROMIUM}) : les tests de navigateur ne sautent jamais. "
@@ -36,8 +37,11 @@ def chromium_debian() -> Iterator:
     # live_server + Playwright synchrone : l'ORM est appelé depuis le fil de la boucle
     # d'événements de Playwright.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # 5 s par défaut : trop court pour une machine partagée et chargée (premier lancement
+    # de Chromium, CI) ; une assertion qui réussit rend la main dès que c'est vrai.
+    expect.set_options(timeout=DELAI_ATTENTE_MS)
     with sync_playwright() as p:
         navigateur = p.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
         try:
@@ -51,3 +55,11 @@ def capturer(page, nom: str) -> Path:
     chemin = CAPTURES / f"{nom}.png"
     page.screenshot(path=str(chemin), full_page=True)
     return chemin
+
+
+def contenu(page) -> str:
+    """Le HTML de la page une fois chargée en entier : un clic rend la main dès que la
+    navigation commence, et `page.content()` lu trop tôt rendrait vide une assertion
+    « absent de la page »."""
+    page.wait_for_load_state("load")
+    return page.content()

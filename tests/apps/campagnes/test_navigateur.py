@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.campagnes.models import Session
 from apps.projets.models import Projet
@@ -76,7 +77,7 @@ def _repondre(navigateur, base: str, compte, reponse: str, remarque: str = "") -
         question.get_by_label(re.compile("Une précision")).fill(remarque)
     question.get_by_role("button", name="Envoyer ma réponse").click()
     page.wait_for_load_state()
-    assert "Réponse enregistrée. Merci !" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Réponse enregistrée. Merci !")
     assert reponse in page.locator("#saison-suivante strong").inner_text()
     capturer(page, f"structure-saison-suivante-{reponse.lower()}")
     contexte.close()
@@ -101,7 +102,7 @@ def test_saison_suivante_de_bout_en_bout(saison_passee, live_server, navigateur)
     page.get_by_label(re.compile("Jours fériés")).fill("2027-06-17")
     page.get_by_label("Date annoncée des résultats").fill("2027-05-20")
     page.get_by_label(re.compile("Distance maximale")).fill("30")
-    assert page.get_by_label(re.compile("Archiver « Stages collectifs")).is_checked()
+    expect(page.get_by_label(re.compile("Archiver « Stages collectifs"))).to_be_checked()
     page.get_by_role("button", name="Ouvrir la saison suivante").click()
     page.wait_for_load_state()
     messages = page.locator(".messages").inner_text()
@@ -113,9 +114,9 @@ def test_saison_suivante_de_bout_en_bout(saison_passee, live_server, navigateur)
     capturer(page, "coordination-saison-suivante")
     # L'ancienne session se consulte seulement.
     ligne.get_by_role("link", name="Stages collectifs de seconde 2026").click()
-    assert "elle se consulte seulement" in page.locator("#session-archivee").inner_text()
-    assert page.get_by_label("Nom").is_disabled()
-    assert page.get_by_role("button", name="Enregistrer").count() == 0
+    expect(page.locator("#session-archivee")).to_contain_text("elle se consulte seulement")
+    expect(page.get_by_label("Nom")).to_be_disabled()
+    expect(page.get_by_role("button", name="Enregistrer")).to_have_count(0)
     contexte.close()
 
     nouvelle = Session.objects.get(nom="Stages collectifs de seconde 2027")
@@ -129,14 +130,14 @@ def test_saison_suivante_de_bout_en_bout(saison_passee, live_server, navigateur)
     page.locator("#liste-structures tr", has_text="Stages collectifs de seconde 2027").get_by_role(
         "link", name="Garage Morel"
     ).click()
-    assert "Fiche reprise de la saison précédente" in page.locator("#a-reconfirmer").inner_text()
+    expect(page.locator("#a-reconfirmer")).to_contain_text("Fiche reprise de la saison précédente")
     # Mardi 16 juin 2026 → mardi 15 juin 2027.
-    assert page.get_by_label("15/06").is_checked()
+    expect(page.get_by_label("15/06")).to_be_checked()
     page.get_by_label(re.compile("élèves accueillis par jour", re.IGNORECASE)).fill("4")
     page.get_by_role("button", name="Confirmer ma fiche").click()
     page.wait_for_load_state()
-    assert "Fiche enregistrée" in page.locator(".messages").inner_text()
-    assert page.locator("#a-reconfirmer").count() == 0
+    expect(page.locator(".messages")).to_contain_text("Fiche enregistrée")
+    expect(page.locator("#a-reconfirmer")).to_have_count(0)
     contexte.close()
     garage = StructureAccueil.objects.get(session=nouvelle, nom="Garage Morel")
     assert (garage.accueil_max, garage.a_reconfirmer, garage.jours) == (4, False, ["2027-06-15"])
@@ -148,7 +149,7 @@ def test_saison_suivante_de_bout_en_bout(saison_passee, live_server, navigateur)
     # 4. Le porteur retrouve son projet, en brouillon dans la nouvelle saison.
     contexte, page = _page(navigateur, base, porteur_compte)
     page.goto(reverse("projets:liste"))
-    assert "Vire multi-secteurs" in page.content()
+    expect(page.locator("main")).to_contain_text("Vire multi-secteurs")
     contexte.close()
     copie = Projet.objects.get(session=nouvelle, identifiant="P-VIRE")
     assert copie.statut == Projet.Statut.BROUILLON

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ from tests.apps.fabriques import (
     SessionFactory,
     StructureAccueilFactory,
 )
-from tests.apps.navigateur import capturer
+from tests.apps.navigateur import capturer, contenu
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -73,19 +74,20 @@ def test_carte_avec_projets_et_filtres(live_server, navigateur):
     page.goto(live_server.url + reverse("carte:carte"))
     marqueurs = page.locator("#carte path.leaflet-interactive")
     page.wait_for_selector('#carte[data-nombre-marqueurs="5"]')
-    assert page.locator("#carte svg path").count() >= 5 + 2  # marqueurs + contours
-    assert page.locator("#liste-projets .carte-projet").count() == 5
-    assert "Brouillon invisible" not in page.content()
+    expect(page.locator("#carte svg path").nth(5 + 2 - 1)).to_be_attached()  # marqueurs + contours
+    expect(page.locator("#liste-projets .carte-projet")).to_have_count(5)
+    assert "Brouillon invisible" not in contenu(page)
     capturer(page, "carte-projets")
 
     page.get_by_label("Département").select_option("50")
     expect(page.locator("#liste-projets .carte-projet")).to_have_count(2)
     page.wait_for_selector('#carte[data-nombre-marqueurs="2"]')
-    assert "departement=50" in page.url  # l'adresse suit les filtres (htmx push-url)
-    assert marqueurs.count() == 2
+    # l'adresse suit les filtres (htmx push-url)
+    expect(page).to_have_url(re.compile("departement=50"))
+    expect(marqueurs).to_have_count(2)
     page.get_by_label("Secteur (domaine ROME)").select_option("J")
     expect(page.locator("#liste-projets .carte-projet")).to_have_count(1)
-    assert "Saint-Lô" in page.locator("#liste-projets").inner_text()
+    expect(page.locator("#liste-projets")).to_contain_text("Saint-Lô")
     capturer(page, "carte-filtree")
 
     page.locator("#liste-projets a").first.click()
@@ -93,7 +95,7 @@ def test_carte_avec_projets_et_filtres(live_server, navigateur):
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Découverte des métiers à Saint-Lô"
     )
-    assert "Sam Animateur" in page.content()
+    expect(page.locator("main")).to_contain_text("Sam Animateur")
     # le point de rendez-vous est dessiné au-dessus des contours
     page.wait_for_selector("#carte-projet .leaflet-overlay-pane path.leaflet-interactive")
     page.wait_for_selector("#carte-projet .leaflet-fond-pane path")
@@ -150,5 +152,5 @@ def test_codes_des_projets_sur_la_carte_la_liste_et_la_fiche(live_server, naviga
     )
     page.goto(live_server.url + reverse("carte:fiche", args=[projet.pk]))
     expect(page.locator("main .code-projet").first).to_have_text(projet.code)
-    assert projet.code in page.title()
+    expect(page).to_have_title(re.compile(re.escape(projet.code)))
     assert page.erreurs_console == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.projets.models import Projet
 from tests.apps.carte.navigateur import page_connectee
@@ -41,15 +42,15 @@ def verifier_texte_seul(page, selecteur: str) -> None:
     bulles.last.wait_for()
     for i in range(bulles.count()):
         assert HOSTILE in bulles.nth(i).inner_text()
-        assert bulles.nth(i).locator("img").count() == 0
-        assert bulles.nth(i).locator("b").count() == 0
+        expect(bulles.nth(i).locator("img")).to_have_count(0)
+        expect(bulles.nth(i).locator("b")).to_have_count(0)
 
 
 def aucune_injection(page) -> None:
     page.wait_for_timeout(300)  # laisse à un éventuel onerror le temps de s'exécuter
     assert page.dialogues == []
     assert page.evaluate("() => window.__alertes") == []
-    assert page.locator(".leaflet-container img[src='x']").count() == 0
+    expect(page.locator(".leaflet-container img[src='x']")).to_have_count(0)
 
 
 def projet_hostile(session, **champs):
@@ -102,7 +103,7 @@ def test_couverture_infobulles_en_texte(live_server, navigateur):
     )
     marqueurs = page.locator("#carte-couverture path.leaflet-interactive")
     marqueurs.first.wait_for()
-    assert marqueurs.count() == 2  # le projet et le lycée (les cercles de rayon sont inertes)
+    expect(marqueurs).to_have_count(2)  # le projet et le lycée (les cercles de rayon sont inertes)
     for i in range(2):
         marqueurs.nth(i).hover()
         verifier_texte_seul(page, "#carte-couverture .leaflet-tooltip")
@@ -118,7 +119,7 @@ def test_zone_du_projet_infobulles_en_texte(live_server, navigateur):
     page = ouvrir(navigateur, live_server, reverse("projets:zone", args=[projet.pk]), porteur)
     page.wait_for_selector("#carte-zone[data-zoom]")
     points = page.locator("#carte-zone path.leaflet-interactive")
-    assert points.count() == 2  # rendez-vous et structure (commune sans contour)
+    expect(points).to_have_count(2)  # rendez-vous et structure (commune sans contour)
     for i in range(2):
         points.nth(i).hover()
         verifier_texte_seul(page, "#carte-zone .leaflet-tooltip")

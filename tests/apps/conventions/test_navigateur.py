@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.conventions import services, signatures
 from apps.conventions.models import Convention
@@ -38,7 +39,7 @@ def test_tour_de_signature_dans_chromium(session_bd, live_server, navigateur) ->
         page.get_by_label(re.compile("J'ai lu la convention")).check()
         page.get_by_role("button", name="Signer la convention").click()
         page.wait_for_selector("#confirmation")
-        assert "Signature enregistrée" in page.locator("#confirmation").inner_text()
+        expect(page.locator("#confirmation")).to_contain_text("Signature enregistrée")
     convention.refresh_from_db()
     assert convention.statut == Convention.Statut.SIGNEE
     preuves = convention.version_courante().signatures.all()
@@ -83,8 +84,8 @@ def test_tournee_depuis_les_espaces_jusqu_a_signee(session_bd, live_server, navi
         _connecter(page, live_server.url, compte)
         page.goto(live_server.url + reverse("conventions:tableau"))
         page.locator("#lien-a-signer").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Conventions à signer"
-        assert page.locator("#signature-lot tbody tr").count() == 2
+        expect(page.get_by_role("heading", level=1)).to_have_text("Conventions à signer")
+        expect(page.locator("#signature-lot tbody tr")).to_have_count(2)
         page.get_by_label("Vos prénom et nom").fill(compte.get_full_name())
         page.get_by_label(re.compile("J'ai relu les conventions")).check()
         page.get_by_role("button", name=bouton).click()
@@ -138,8 +139,8 @@ def test_presence_au_clavier_le_choix_se_voit(session_bd, live_server, navigateu
     groupe = page.get_by_role("group", name="Présence de E2 le 18/06")
     absent = groupe.get_by_role("button", name=re.compile("Absent$"))
     present = groupe.get_by_role("button", name="Présent")
-    assert absent.get_attribute("aria-pressed") == "true"
-    assert present.get_attribute("aria-pressed") == "false"
+    expect(absent).to_have_attribute("aria-pressed", "true")
+    expect(present).to_have_attribute("aria-pressed", "false")
 
     def style(bouton, propriete: str, pseudo: str = "") -> str:
         return bouton.evaluate(
@@ -153,4 +154,4 @@ def test_presence_au_clavier_le_choix_se_voit(session_bd, live_server, navigateu
     assert style(absent, "background-color") != style(present, "background-color")
     # Le choix persiste : l'autre élève du même jour reste sans choix.
     autre = page.get_by_role("group", name="Présence de E1 le 18/06")
-    assert autre.locator("[aria-pressed=true]").count() == 0
+    expect(autre.locator("[aria-pressed=true]")).to_have_count(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve
@@ -56,10 +57,10 @@ def test_depot_d_un_fichier_d_eleves(live_server, navigateur, tmp_path):
     page.get_by_label("Fichier des élèves").set_input_files(str(bon))
     page.get_by_role("button", name="Déposer").click()
     page.wait_for_selector(".messages")
-    assert "2 élève(s) ajouté(s)" in page.locator(".messages").inner_text()
-    assert "2 élèves inscrits" in page.content()
+    expect(page.locator(".messages")).to_contain_text("2 élève(s) ajouté(s)")
+    expect(page.locator("main")).to_contain_text("2 élèves inscrits")
     page.get_by_role("link", name="Lycée Malherbe").click()
-    assert page.locator("tbody tr").count() == 2
+    expect(page.locator("tbody tr")).to_have_count(2)
     capturer(page, "depot-reussi")
     # seule « erreur » attendue : le refus du premier fichier (400)
     assert [e.split(" ")[0] for e in page.erreurs_console] == ["400"]
@@ -94,21 +95,23 @@ def test_reglages_puis_depot_dont_les_voeux_sont_des_codes(live_server, navigate
 
     page = page_connectee(navigateur, live_server, compte)
     page.goto(live_server.url + reverse("etablissements:index"))
-    assert "signataire des conventions à renseigner" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("signataire des conventions à renseigner")
     page.get_by_role("link", name="Réglages de l'établissement 0141555P").click()
     page.get_by_label("Nom du chef d'établissement").fill("Mme Claire Martin, proviseure")
     page.get_by_label("Courriel du chef d'établissement").fill("proviseure@")
     page.get_by_role("button", name="Enregistrer les réglages").click()
     assert "1 erreur" in page.get_by_role("alert").inner_text()
     courriel = page.get_by_label("Courriel du chef d'établissement")
-    assert courriel.get_attribute("aria-invalid") == "true"
-    assert "Saisissez une adresse de courriel valide" in page.locator("main").inner_text()
+    expect(courriel).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("main")).to_contain_text("Saisissez une adresse de courriel valide")
     capturer(page, "etablissement-reglages-erreur")
     page.get_by_label("Courriel du chef d'établissement").fill("ce.0141555p@ac-normandie.fr")
     page.get_by_role("button", name="Enregistrer les réglages").click()
     page.wait_for_selector(".messages")
-    assert "Réglages enregistrés" in page.locator(".messages").inner_text()
-    assert "Mme Claire Martin, proviseure (ce.0141555p@ac-normandie.fr)" in page.content()
+    expect(page.locator(".messages")).to_contain_text("Réglages enregistrés")
+    expect(page.locator("main")).to_contain_text(
+        "Mme Claire Martin, proviseure (ce.0141555p@ac-normandie.fr)"
+    )
     lycee.refresh_from_db()
     assert (lycee.chef_etablissement, lycee.email) == (
         "Mme Claire Martin, proviseure",
@@ -127,7 +130,7 @@ def test_reglages_puis_depot_dont_les_voeux_sont_des_codes(live_server, navigate
     page.get_by_label("Fichier des élèves").set_input_files(str(fichier))
     page.get_by_role("button", name="Déposer").click()
     page.wait_for_selector(".messages")
-    assert "3 élève(s) ajouté(s)" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("3 élève(s) ajouté(s)")
     page.get_by_role("link", name="Lycée Malherbe").click()
     ligne = page.locator("#eleves tbody tr", has_text="E1")
     assert "14-027 Industrie du Bocage" in " ".join(ligne.inner_text().split())

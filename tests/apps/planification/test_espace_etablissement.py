@@ -8,6 +8,7 @@ from datetime import date, time
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.campagnes.models import Session
 from apps.conventions.models import Convention
@@ -150,7 +151,7 @@ def test_parcours_d_un_lycee_jusqu_a_ses_resultats(live_server, navigateur):
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Mes élèves").click()
     page.get_by_role("link", name="Lycée Malherbe").click()
-    assert "Résultats le lundi 15 juin 2026" in page.locator("#etat-resultats").inner_text()
+    expect(page.locator("#etat-resultats")).to_contain_text("Résultats le lundi 15 juin 2026")
     capturer(page, "etablissement-avant-publication")
 
     Session.objects.filter(pk=monde["session"].pk).update(statut=Session.Statut.PUBLIEE)
@@ -160,10 +161,10 @@ def test_parcours_d_un_lycee_jusqu_a_ses_resultats(live_server, navigateur):
     ligne = page.locator("#eleves tbody tr", has_text="Lina Martin0")
     assert "Industrie du Bocage" in ligne.inner_text() and "Signée" in ligne.inner_text()
     ligne.get_by_text("2 jours").click()
-    assert ligne.get_by_text("Fonderie de Rai, 3 rue des Forges").is_visible()
+    expect(ligne.get_by_text("Fonderie de Rai, 3 rue des Forges")).to_be_visible()
     capturer(page, "etablissement-resultats-publies")
     page.get_by_role("link", name="Fiche de E000").click()
-    assert page.get_by_role("heading", name="Lina Martin0").is_visible()
-    assert page.locator("table caption").inner_text() == "Emploi du temps, jour par jour"
+    expect(page.get_by_role("heading", name="Lina Martin0")).to_be_visible()
+    expect(page.locator("table caption")).to_have_text("Emploi du temps, jour par jour")
     assert page.erreurs_console == []
     assert EntreeJournal.objects.filter(identifiant_utilisateur="ce-malherbe").count() == 3

@@ -73,7 +73,7 @@ def test_lancer_lire_filtrer_exporter(live_server, navigateur, settings):
     expect(progression.get_by_role("heading", name="Chiffres clés")).to_be_visible()
     cles = page.locator(".chiffres-cles").inner_text()
     assert f"62,5{NBSP}%" in cles and "5 sur 8" in cles  # placement global
-    assert "élèves placés : 5 sur 8" in page.locator(".rapport").inner_text()
+    expect(page.locator(".rapport")).to_contain_text("élèves placés : 5 sur 8")
     publics = page.get_by_role("table", name="Taux de placement par public")
     expect(publics.get_by_role("row", name="Filles")).to_contain_text(f"62,5{NBSP}%")
     departements = page.get_by_role("table", name="Taux de placement par département")

@@ -14,7 +14,7 @@ from apps.conventions.models import Convention
 from apps.planification.models import Affectation, Travail
 from tests.apps.carte.navigateur import page_connectee
 from tests.apps.fabriques import UtilisateurFactory
-from tests.apps.navigateur import capturer
+from tests.apps.navigateur import capturer, contenu
 from tests.apps.planification.test_reparation import (
     annuler_un_jour,
     eleves_du_projet,
@@ -44,11 +44,13 @@ def test_reparer_le_plan_publie_dans_le_navigateur(live_server, navigateur, sett
     page.get_by_role("link", name="Réparer le plan publié").click()
     page.get_by_role("button", name="Réparer le plan publié").click()
     page.wait_for_selector("progress")
-    assert "En attente" in page.locator("#progression").inner_text()
+    expect(page.locator("#progression")).to_contain_text("En attente")
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     expect(page.locator("#progression")).to_contain_text("Terminé", timeout=15_000)
-    assert "Affectations gardées telles quelles : 4 sur 5" in page.locator(".rapport").inner_text()
+    expect(page.locator(".rapport")).to_contain_text(
+        "Affectations gardées telles quelles : 4 sur 5"
+    )
     page.get_by_role("link", name="Voir l'aperçu de la réparation et la confirmer").click()
 
     # L'aperçu : chiffres, élèves qui bougent, journée reportée, liste d'attente
@@ -70,8 +72,8 @@ def test_reparer_le_plan_publie_dans_le_navigateur(live_server, navigateur, sett
     page.get_by_role("button", name="Confirmer la réparation").click()
     expect(page.locator(".messages")).to_contain_text("Plan réparé publié")
     assert page.locator("h1").inner_text().startswith("Résultats")
-    assert "6 élèves placés sur 6" not in page.content()  # le retiré n'a plus d'affectation
     expect(page.locator("main")).to_contain_text("5 élèves placés sur 5")
+    assert "6 élèves placés sur 6" not in contenu(page)  # le retiré n'a plus d'affectation
     assert eleves_du_projet(p1) == sorted([*restent_p1, attente])
     assert not Travail.objects.filter(session=session, plan__isnull=False).exists()
     capturer(page, "reparation-confirmee")

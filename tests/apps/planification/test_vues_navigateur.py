@@ -26,14 +26,14 @@ def test_lancer_l_affectation_avec_progression(live_server, navigateur, settings
     page.get_by_label("Politique d'affectation").select_option("optimal")
     page.get_by_role("button", name="Lancer").click()
     page.wait_for_selector("progress")
-    assert "En attente" in page.locator("#progression").inner_text()
-    assert page.locator("#progression[hx-trigger]").count() == 1
+    expect(page.locator("#progression")).to_contain_text("En attente")
+    expect(page.locator("#progression[hx-trigger]")).to_have_count(1)
     capturer(page, "affectation-en-attente")
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     expect(page.locator("#progression")).to_contain_text("Terminé", timeout=15_000)
-    assert page.locator("progress").get_attribute("value") == "100"
-    assert "élèves placés : 5 sur 6" in page.locator(".rapport").inner_text()
+    expect(page.locator("progress")).to_have_attribute("value", "100")
+    expect(page.locator(".rapport")).to_contain_text("élèves placés : 5 sur 6")
     capturer(page, "affectation-terminee")
     assert Travail.objects.get().etat == Travail.Etat.TERMINE
     assert Affectation.objects.filter(projet__isnull=False).count() == 5

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from apps.promotion.models import EnvoiNational, PublicationNationale
 from tests.apps.carte.navigateur import page_connectee
 from tests.apps.fabriques import UtilisateurFactory
-from tests.apps.navigateur import capturer
+from tests.apps.navigateur import capturer, contenu
 from tests.apps.promotion.conftest import URL_SITE
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
@@ -100,6 +100,6 @@ def test_publier_tout_puis_chaque_projet_publie_avec_sa_date(
         expect(ligne.locator("td").nth(4)).to_have_text(quand)
         expect(ligne.locator("td").nth(5)).to_have_text("—")
     # Les identifiants du compte opérateur ne sont jamais dans la page.
-    assert etat_api.mot_de_passe not in page.content()
+    assert etat_api.mot_de_passe not in contenu(page)
     assert page.erreurs_console == []
     capturer(page, "promotion-publiee")

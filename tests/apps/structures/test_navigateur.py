@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.campagnes.models import Session
 from apps.conventions.models import Presence
@@ -22,7 +23,7 @@ from tests.apps.fabriques import (
     ProjetFactory,
     UtilisateurFactory,
 )
-from tests.apps.navigateur import capturer
+from tests.apps.navigateur import capturer, contenu
 from tests.moteur.documents_exemple import plan_exemple, session_exemple
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
@@ -64,15 +65,15 @@ def test_structure_de_son_espace_a_la_presence_notee(hopital, live_server, navig
     page = contexte.new_page()
     connecter(page, live_server.url, gestionnaire)
     # Une seule structure : la connexion mène droit à sa fiche.
-    assert page.get_by_role("heading", level=1).inner_text() == "Hôpital de Caen"
-    assert "Projet secret du porteur" not in page.content()
-    assert "Découverte des métiers à Caen" in page.locator("#projets-structure").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hôpital de Caen")
+    assert "Projet secret du porteur" not in contenu(page)
+    expect(page.locator("#projets-structure")).to_contain_text("Découverte des métiers à Caen")
 
     page.get_by_role("link", name="Qui vient quel jour").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Qui vient quel jour"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Qui vient quel jour")
     lundi = page.locator("tr", has_text="lundi 15 juin")
     assert "Découverte des métiers à Caen — A" in lundi.inner_text()
-    assert "Projet secret du porteur" not in page.content()
+    assert "Projet secret du porteur" not in contenu(page)
     capturer(page, "structure-qui-vient")
 
     page.get_by_role("link", name="Élèves attendus et feuille de présence").click()
@@ -83,7 +84,7 @@ def test_structure_de_son_espace_a_la_presence_notee(hopital, live_server, navig
     page.wait_for_load_state()
     jour = page.locator("section", has_text="lundi 15 juin 2026")
     bouton = jour.locator("tr", has_text="E1").get_by_role("button", name="Présent")
-    assert bouton.get_attribute("aria-pressed") == "true"
+    expect(bouton).to_have_attribute("aria-pressed", "true")
     capturer(page, "structure-feuille-de-presence")
     contexte.close()
 

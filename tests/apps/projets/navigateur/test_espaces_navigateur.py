@@ -130,7 +130,8 @@ def test_chaque_role_arrive_sur_son_espace_et_sa_navigation_repond(navigateur, l
         for nom, adresse in adresses.items():
             reponse = page.goto(adresse)
             assert reponse is not None and reponse.status == 200, f"{role} → {nom} : {reponse}"
-            assert "/comptes/connexion" not in page.url, f"{role} → {nom} : connexion demandée"
+            chemin = urlparse(page.url).path  # goto attend le chargement
+            assert not chemin.startswith("/comptes/connexion"), f"{role} → {nom} : connexion"
         assert not erreurs, erreurs
     finally:
         contexte.close()

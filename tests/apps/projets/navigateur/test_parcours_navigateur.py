@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from apps.projets.models import Projet
 from tests.apps.fabriques import (
@@ -37,7 +40,7 @@ def test_porteur_cinq_etapes_jusqu_a_la_soumission(ouvrir):
     porteur = UtilisateurFactory(porteur=True, username="porteur")
     page = ouvrir()
     se_connecter(page, porteur.username, MOT_DE_PASSE)
-    assert page.url.endswith("/projets/")
+    expect(page).to_have_url(re.compile(r"/projets/$"))
 
     page.get_by_role("link", name="Créer un projet").click()
     page.get_by_label("Nom").fill("Falaise : santé et industrie")
@@ -129,7 +132,7 @@ def test_coordination_valide_et_publie(ouvrir):
     projet.refresh_from_db()
     assert projet.statut == Projet.Statut.PUBLIE
     page.goto("/")
-    assert page.get_by_role("link", name="Vire multi").count() == 1
+    expect(page.get_by_role("link", name="Vire multi")).to_have_count(1)
     assert page.erreurs == []
 
 
@@ -140,7 +143,7 @@ def test_structure_remplit_sa_fiche(ouvrir):
     )
     page = ouvrir(390)
     se_connecter(page, gestionnaire.username, MOT_DE_PASSE)
-    assert page.url.endswith(f"/structures/{structure.pk}/")
+    expect(page).to_have_url(re.compile(rf"/structures/{structure.pk}/$"))
     page.get_by_label("15/06").check()
     page.get_by_label("16/06").check()
     page.get_by_label("Élèves accueillis par jour (maximum)").fill("4")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.projets.models import Projet
 from tests.apps.fabriques import (
@@ -85,10 +86,10 @@ def test_porteur_corrige_ses_structures_grace_au_moteur(ouvrir):
     page.wait_for_url("**/programme/")
     page.get_by_label("Nombre d'élèves à répartir").fill("10")
     page.get_by_role("button", name="Proposer un programme").click()
-    succes = page.locator(".message-success").inner_text()
-    assert succes.startswith("Programme proposé : ")
+    expect(page.locator(".message-success")).to_contain_text("Programme proposé : ")
+    page.wait_for_load_state()
     assert page.locator("table.grille tbody tr").count() >= 2
-    assert page.locator("td.case-bloquant").count() == 0
+    expect(page.locator("td.case-bloquant")).to_have_count(0)
     vigilance = page.locator("#vigilance").inner_text()
     assert "en supposant 15 ans" not in vigilance
     assert "Capacité d'accueil" in vigilance and "10 élèves" in vigilance

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.apps.fabriques import (
     MOT_DE_PASSE,
@@ -70,12 +71,12 @@ def test_carte_de_la_zone_dessinee_sous_la_csp(ouvrir, zone_epci):
     carte = page.locator("#carte-zone")
     page.wait_for_selector("#carte-zone[data-zoom]")
     # Le contour (polygone rempli) puis le rendez-vous et les deux structures (cercles).
-    assert carte.locator("svg path.leaflet-interactive").count() == 1 + 1 + 2
+    expect(carte.locator("svg path.leaflet-interactive")).to_have_count(1 + 1 + 2)
     boite = carte.bounding_box()
     assert boite["height"] > 200 and boite["width"] > 200
     contour = carte.locator("svg path.leaflet-interactive").first.bounding_box()
     assert contour["width"] > 50 and contour["height"] > 50  # cadré sur la zone
-    assert carte.locator("img.leaflet-tile").count() == 0  # aucune tuile
+    expect(carte.locator("img.leaflet-tile")).to_have_count(0)  # aucune tuile
     # Rendez-vous et structures se distinguent (couleurs de remplissage différentes).
     remplissages = carte.locator("svg path.leaflet-interactive").evaluate_all(
         "chemins => chemins.map(c => c.getAttribute('fill'))"
@@ -86,7 +87,7 @@ def test_carte_de_la_zone_dessinee_sous_la_csp(ouvrir, zone_epci):
     # Un clic sur la carte déplace le point de rendez-vous dans le formulaire.
     avant = page.get_by_label("Latitude").input_value()
     carte.click(position={"x": boite["width"] - 30, "y": boite["height"] - 30})
-    assert page.get_by_label("Latitude").input_value() != avant
+    expect(page.get_by_label("Latitude")).not_to_have_value(avant)
 
     assert page.evaluate("window.__violationsCsp") == []
     assert page.erreurs == []
@@ -102,7 +103,7 @@ def test_carte_de_la_zone_sans_contour_ni_structure(ouvrir):
     page = ouvrir_zone(ouvrir, projet, porteur)
     carte = page.locator("#carte-zone")
     page.wait_for_selector("#carte-zone[data-zoom]")
-    assert carte.locator("svg path.leaflet-interactive").count() == 1
+    expect(carte.locator("svg path.leaflet-interactive")).to_have_count(1)
     assert 0 < float(carte.get_attribute("data-zoom")) <= 15
     assert page.evaluate("window.__violationsCsp") == []
     assert page.erreurs == []
