@@ -13,7 +13,12 @@ class PublicationNationale(models.Model):
     """L'offre d'un projet sur la plateforme nationale.
 
     Le lien vers le projet est gardé en `SET_NULL` : un projet supprimé laisse sa fiche, et
-    le prochain envoi dépublie l'offre qui lui correspondait (`remote_id`)."""
+    le prochain envoi dépublie l'offre qui lui correspondait (`remote_id`).
+
+    `remote_id` (le code du projet) est unique pour toutes les sessions, comme chez l'API ;
+    or les codes se répètent d'une saison à l'autre. Le projet de la saison nouvelle qui
+    porte le code d'un projet d'une saison passée REPREND sa fiche : `projet` et `session`
+    passent ensemble au nouveau projet (`publication._fiche`), l'offre n'est pas dupliquée."""
 
     projet = models.OneToOneField(
         "projets.Projet",

@@ -7,6 +7,13 @@ et si elle existe déjà là-bas (409), elle est reprise par PATCH — jamais de
 projet retiré de la carte, plus validé ou supprimé voit son offre dépubliée
 (`published_at: null`). Le refus d'un projet n'arrête pas les autres ; seule une API
 indisponible (après les reprises) interrompt l'envoi.
+
+D'une saison à l'autre, un projet garde son code (reconduction) et les numéros repartent de
+1 dans chaque session : un code déjà porté par l'offre d'un projet d'une saison passée est
+REPRIS par le projet de la nouvelle saison (même offre, mise à jour, fiche et session
+transférées), jamais dupliqué ; le projet d'une saison passée laisse l'offre à celui de la
+saison plus récente. Seuls deux projets de la même session (ou de sessions qui commencent le
+même jour) au même code sont refusés. Voir `_fiche` et `_arbitrer`.
 """
 
 from __future__ import annotations
@@ -30,7 +37,6 @@ from apps.promotion.offres import (
     OffreConstruite,
     Refus,
     construire_offre,
-    libelle,
     secteurs_recherches,
     verifier_offre,
 )
@@ -44,6 +50,10 @@ class Bilan:
     inchangees: list[str] = field(default_factory=list)
     depubliees: list[str] = field(default_factory=list)
     refus: list[str] = field(default_factory=list)
+    # Codes dont l'offre d'une saison passée a été reprise par un projet de cette session.
+    reprises: list[str] = field(default_factory=list)
+    # Projets d'une saison passée dont l'offre est passée à une saison plus récente (messages).
+    cedees: list[str] = field(default_factory=list)
     fichiers: list[Path] = field(default_factory=list)
     interrompu: str = ""
 
@@ -64,6 +74,13 @@ class Bilan:
             lignes.append(f"{len(self.fichiers)} fichier(s) JSON écrit(s), aucun appel à l'API.")
         else:
             lignes.append(self.resume())
+        if self.reprises:
+            lignes.append(
+                f"{len(self.reprises)} offre(s) d'une saison précédente reprise(s) (même code) : "
+                + ", ".join(self.reprises)
+                + "."
+            )
+        lignes.extend(f"Non envoyé : {c}" for c in self.cedees)
         if self.interrompu:
             lignes.append(f"Envoi interrompu : {self.interrompu}")
         return lignes
@@ -84,11 +101,13 @@ def nommer(projet: Projet) -> str:
 
 
 def _a_depublier(session: Session) -> QuerySet[PublicationNationale]:
-    """Offres publiées de la session dont le projet n'est plus publié (retiré, renvoyé,
-    supprimé), et offres orphelines de toute session."""
+    """Offres publiées dont le projet, de cette session, n'est plus publié (retiré, renvoyé),
+    et offres orphelines (projet supprimé) de toute session. La session est lue sur le
+    projet : une offre reprise par le projet d'une autre saison n'est plus l'affaire de
+    l'ancienne session (ni dépubliée par elle à tort), mais de celle de son projet."""
     return (
         PublicationNationale.objects.filter(publiee=True)
-        .filter(Q(session=session) | Q(projet__isnull=True))
+        .filter(Q(projet__session=session) | Q(projet__isnull=True))
         .exclude(projet__in=Projet.objects.de_la_session(session).publies())
         .select_related("projet")
     )
@@ -106,8 +125,24 @@ def simuler(session: Session, dossier: Path, url_site: str) -> Bilan:
     `sector_uuid` reste vide (il faudrait GET /sectors) ; `_secteur` dit lequel sera cherché."""
     bilan = Bilan()
     dossier.mkdir(parents=True, exist_ok=True)
+    deja: dict[str, Projet] = {}  # code -> premier projet de la session qui le porte
     for projet in projets_a_publier(session):
         construite = construire_offre(projet, url_site, None)
+        if construite.code in deja:
+            bilan.refus.append(_conflit(projet, construite.code, deja[construite.code]))
+            continue
+        deja[construite.code] = projet
+        autre = _titulaire(projet, construite.code)
+        if autre is not None:
+            decision, message = _arbitrer(projet, construite.code, autre)
+            if decision == CEDER:
+                bilan.cedees.append(message)
+                continue
+            if decision == CONFLIT:
+                bilan.refus.append(message)
+                continue
+            if autre.projet_id is not None:
+                bilan.reprises.append(construite.code)
         refus = verifier_offre(construite.offre, simulation=True)
         if refus:
             bilan.refus.append(_message(projet, refus))
@@ -125,6 +160,7 @@ def simuler(session: Session, dossier: Path, url_site: str) -> Bilan:
     retraits = [
         {"remote_id": f.remote_id, "internship_offer": {"published_at": None}}
         for f in _a_depublier(session)
+        if f.remote_id not in deja  # offre orpheline qu'un projet de la session reprendrait
     ]
     chemin = dossier / "depublications.json"
     chemin.write_text(json.dumps(retraits, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -163,30 +199,122 @@ def _noter_erreur(fiche: PublicationNationale | None, message: str) -> None:
     fiche.save()
 
 
-def _fiche(projet: Projet, code: str) -> tuple[PublicationNationale | None, str]:
-    """La fiche du projet (créée au besoin), ou un message si le code est déjà pris par
-    l'offre d'un autre projet."""
+# Quand le code d'un projet est déjà porté par l'offre d'un autre projet : le projet la
+# reprend, la laisse (elle appartient à une saison plus récente), ou c'est un conflit.
+REPRENDRE, CEDER, CONFLIT = "reprendre", "céder", "conflit"
+
+
+@dataclass(slots=True)
+class Attribution:
+    """L'offre (fiche) qu'un projet publie, ou pourquoi il n'en publie pas."""
+
+    fiche: PublicationNationale | None
+    refus: str = ""  # vrai conflit de codes : refus nommé (projet, champ)
+    cedee: str = ""  # l'offre est passée à une saison plus récente : rien à envoyer
+    reprise: bool = False  # offre reprise d'un projet d'une saison précédente
+
+
+def _titulaire(projet: Projet, code: str) -> PublicationNationale | None:
+    """La fiche d'un AUTRE projet (ou d'un projet supprimé) qui porte déjà ce code."""
+    return (
+        PublicationNationale.objects.filter(remote_id=code)
+        .exclude(projet=projet)
+        .select_related("projet__session")
+        .first()
+    )
+
+
+def _ancetres(projet: Projet) -> set[int]:
+    """Les projets dont `projet` est la reconduction, de saison en saison (`reconduit_de`)."""
+    vus: set[int] = set()
+    courant = projet.reconduit_de_id
+    while courant is not None and courant not in vus:
+        vus.add(courant)
+        courant = (
+            Projet.objects.filter(pk=courant).values_list("reconduit_de_id", flat=True).first()
+        )
+    return vus
+
+
+def _entre_saisons(projet: Projet, titulaire: Projet) -> str:
+    """`titulaire`, d'une autre session, porte le code de `projet` : la saison la plus
+    récente garde l'offre. Ancêtre (reconduction) ou session antérieure (ou archivée, à
+    date égale) : REPRENDRE ; descendant ou session plus récente : CEDER ; deux sessions
+    vivantes qui commencent le même jour : CONFLIT."""
+    if titulaire.pk in _ancetres(projet):
+        return REPRENDRE
+    if projet.pk in _ancetres(titulaire):
+        return CEDER
+    sienne, notre = titulaire.session, projet.session
+    cle_sienne = (sienne.date_debut, not sienne.est_archivee)
+    cle_notre = (notre.date_debut, not notre.est_archivee)
+    if cle_sienne < cle_notre:
+        return REPRENDRE
+    if cle_sienne > cle_notre:
+        return CEDER
+    return CONFLIT
+
+
+def _conflit(projet: Projet, code: str, titulaire: Projet) -> str:
+    if titulaire.session_id == projet.session_id:
+        ou = "dans la même session"
+    else:
+        ou = f"de la session « {titulaire.session.nom} », qui commence le même jour"
+    return _message(
+        projet,
+        [
+            Refus(
+                "remote_id",
+                f"« {code} » est déjà le code du {nommer(titulaire)}, {ou} ; une offre "
+                "nationale par code : faites corriger l'un des deux codes",
+            )
+        ],
+    )
+
+
+def _arbitrer(projet: Projet, code: str, autre: PublicationNationale) -> tuple[str, str]:
+    """(décision, message) quand `autre`, la fiche d'un autre projet, porte déjà `code`."""
+    titulaire = autre.projet
+    if titulaire is None:  # offre d'un projet supprimé, de même code
+        return REPRENDRE, ""
+    if titulaire.session_id == projet.session_id:
+        return CONFLIT, _conflit(projet, code, titulaire)
+    decision = _entre_saisons(projet, titulaire)
+    if decision == CONFLIT:
+        return CONFLIT, _conflit(projet, code, titulaire)
+    if decision == CEDER:
+        return CEDER, (
+            f"{nommer(projet)} : son offre nationale « {code} » est désormais celle du projet "
+            f"« {titulaire.nom} » de la session plus récente « {titulaire.session.nom} »"
+        )
+    return REPRENDRE, ""
+
+
+def _fiche(projet: Projet, code: str) -> Attribution:
+    """La fiche du projet (créée au besoin, ou reprise d'une saison précédente), ou pourquoi
+    il n'en a pas. Une fiche reprise change aussitôt de projet ET de session : l'ancienne
+    session ne la dépublie plus, la nouvelle la dépubliera si son projet est retiré."""
     fiche = PublicationNationale.objects.filter(projet=projet).first()
     if fiche is not None and fiche.remote_id == code:
-        return fiche, ""
-    autre = PublicationNationale.objects.filter(remote_id=code).exclude(projet=projet).first()
-    if autre is not None and autre.projet_id is not None:
-        return fiche, (
-            f"{nommer(projet)} : {libelle('remote_id')} « {code} » déjà utilisé par "
-            f"l'offre d'un autre projet (« {autre.projet} ») ; rendez les codes uniques"
-        )
-    if fiche is None:
-        if autre is not None:  # offre d'un projet supprimé, de même code : reprise
-            autre.projet = projet
-            return autre, ""
-        return PublicationNationale(projet=projet, remote_id=code), ""
-    # Le code du projet a changé : l'ancienne offre sera dépubliée à part.
+        return Attribution(fiche)
+    autre = _titulaire(projet, code)
     if autre is not None:
-        autre.delete()
-    nouvelle = PublicationNationale(projet=projet, remote_id=code)
-    fiche.projet = None
-    fiche.save()
-    return nouvelle, ""
+        decision, message = _arbitrer(projet, code, autre)
+        if decision == CONFLIT:
+            return Attribution(fiche, refus=message)
+        if decision == CEDER:
+            return Attribution(None, cedee=message)
+    if fiche is not None:
+        # Le code du projet a changé : l'ancienne offre, détachée, sera dépubliée à part.
+        fiche.projet = None
+        fiche.save(update_fields=["projet"])
+    if autre is None:
+        return Attribution(PublicationNationale(projet=projet, remote_id=code))
+    reprise = autre.projet_id is not None
+    autre.projet = projet
+    autre.session = projet.session
+    autre.save(update_fields=["projet", "session"])
+    return Attribution(autre, reprise=reprise)
 
 
 def _publier_projet(
@@ -197,11 +325,15 @@ def _publier_projet(
     bilan: Bilan,
 ) -> None:
     construite = construire_offre(projet, url_site, index)
-    fiche, conflit = _fiche(projet, construite.code)
-    if conflit:
-        bilan.refus.append(conflit)
-        _noter_erreur(fiche, conflit)
+    attribution = _fiche(projet, construite.code)
+    if attribution.cedee:
+        bilan.cedees.append(attribution.cedee)
         return
+    if attribution.refus:
+        bilan.refus.append(attribution.refus)
+        _noter_erreur(attribution.fiche, attribution.refus)
+        return
+    fiche = attribution.fiche
     assert fiche is not None
     fiche.session = projet.session
     refus = verifier_offre(construite.offre)
@@ -212,6 +344,8 @@ def _publier_projet(
         return
     if fiche.publiee and fiche.empreinte == construite.empreinte:
         bilan.inchangees.append(construite.code)
+        if attribution.reprise:
+            bilan.reprises.append(construite.code)
         if fiche.derniere_erreur:
             fiche.derniere_erreur = ""
             fiche.save()
@@ -230,6 +364,8 @@ def _publier_projet(
         fiche.derniere_erreur = ""
         fiche.save()
         (bilan.creees if cree else bilan.mises_a_jour).append(construite.code)
+        if attribution.reprise:
+            bilan.reprises.append(construite.code)
         return
     message = _message(projet, refus_de_la_reponse(reponse))
     bilan.refus.append(message)
