@@ -7,8 +7,8 @@
 
 (c) le dossier Normandie du générateur (25 685 élèves, 400 projets), allocation `optimal` :
     les mêmes rotations sur la même affectation.
-En (b) et (c), côte à côte dans la même exécution : l'ancienne version (v1), la nouvelle à
-1 et à N processus (même somme attendue), le glouton.
+En (b) et (c), côte à côte dans la même exécution : CP-SAT à 1 et à N processus (même
+somme attendue), le glouton.
 
 Usage : PYTHONPATH=. .venv/bin/python benchmarks/bench_rotation.py [--limite 60]
         [--travailleurs N] [--sections abc]
@@ -129,22 +129,18 @@ def bench_a() -> list[str]:
 
 
 def methodes(limite: float, travailleurs: int) -> dict[str, Callable]:
-    """Les rotations comparées dans la même exécution : l'ancienne version (v1 :
-    séquentielle, report du budget, plancher de 0,05 par appel), la nouvelle à 1 puis à
-    `travailleurs` processus (même résultat attendu), et le glouton."""
+    """Les rotations comparées dans la même exécution : CP-SAT à 1 puis à `travailleurs`
+    processus (même résultat attendu), et le glouton."""
 
-    def cpsat(version: int, n: int) -> Callable:
+    def cpsat(n: int) -> Callable:
         def rotation(session: Session, affectations: dict) -> ResultatRotation:
-            return planifier_rotation(
-                session, affectations, limite_s=limite, version=version, travailleurs=n
-            )
+            return planifier_rotation(session, affectations, limite_s=limite, travailleurs=n)
 
         return rotation
 
     return {
-        "CP-SAT v1 (avant)": cpsat(1, 1),
-        "CP-SAT v2, 1 travailleur": cpsat(2, 1),
-        f"CP-SAT v2, {travailleurs} travailleurs": cpsat(2, travailleurs),
+        "CP-SAT, 1 travailleur": cpsat(1),
+        f"CP-SAT, {travailleurs} travailleurs": cpsat(travailleurs),
         "glouton": rotation_gloutonne,
     }
 

@@ -50,7 +50,7 @@ def main() -> None:
     from django.db import connection
 
     from apps.campagnes.models import Session
-    from apps.planification import adaptateurs, demo
+    from apps.planification import demo, lecture_moteur
     from apps.planification.importation import exporter_dossier, importer_dossier
     from moteur.format import lire_session
 
@@ -66,18 +66,19 @@ def main() -> None:
             "premier import (création)": chronometrer(
                 lambda: importer_dossier(dossier, nom=nom),
                 args.repetitions,
-                avant=lambda: _supprimer(Session, adaptateurs, nom),
+                avant=lambda: _supprimer(Session, nom),
             ),
             "premier import, avec bulk_create (pour comparer)": chronometrer(
-                lambda: _avec_bulk_create(adaptateurs, lambda: importer_dossier(dossier, nom=nom)),
+                lambda: _avec_bulk_create(lambda: importer_dossier(dossier, nom=nom)),
                 1,
-                avant=lambda: _supprimer(Session, adaptateurs, nom),
+                avant=lambda: _supprimer(Session, nom),
             ),
             "réimport (remplacement)": chronometrer(
                 lambda: importer_dossier(dossier, nom=nom), args.repetitions
             ),
             "session_moteur (base → moteur)": chronometrer(
-                lambda: adaptateurs.session_moteur(Session.objects.get(nom=nom)), args.repetitions
+                lambda: lecture_moteur.session_moteur(Session.objects.get(nom=nom)),
+                args.repetitions,
             ),
             "export (sans identités)": chronometrer(
                 lambda: exporter_dossier(
@@ -98,10 +99,14 @@ def main() -> None:
         )
 
 
-def _avec_bulk_create(adaptateurs, action: Callable[[], object]) -> None:
+def _avec_bulk_create(action: Callable[[], object]) -> None:
     """Exécute `action` avec l'insertion en masse remplacée par `bulk_create` (l'ancienne
-    méthode), pour la comparer côte à côte."""
-    original = adaptateurs.inserer_en_masse
+    méthode), pour la comparer côte à côte. Remplacée dans `enregistrement_session`, le
+    module qui l'appelle (la remplacer dans `adaptateurs`, qui la réexporte, serait sans
+    effet)."""
+    from apps.planification import enregistrement_session
+
+    original = enregistrement_session.inserer_en_masse
 
     def par_bulk_create(modele, champs, lignes) -> None:
         attributs = [modele._meta.get_field(c).attname for c in champs]
@@ -110,16 +115,18 @@ def _avec_bulk_create(adaptateurs, action: Callable[[], object]) -> None:
             batch_size=2000,
         )
 
-    adaptateurs.inserer_en_masse = par_bulk_create
+    enregistrement_session.inserer_en_masse = par_bulk_create
     try:
         action()
     finally:
-        adaptateurs.inserer_en_masse = original
+        enregistrement_session.inserer_en_masse = original
 
 
-def _supprimer(Session, adaptateurs, nom: str) -> None:
+def _supprimer(Session, nom: str) -> None:
+    from apps.planification import enregistrement_session
+
     for session in Session.objects.filter(nom=nom):
-        adaptateurs.supprimer_session(session)
+        enregistrement_session.supprimer_session(session)
 
 
 if __name__ == "__main__":

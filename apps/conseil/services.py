@@ -1,7 +1,7 @@
 """Les données de la page « Où recruter ? » : la session et la dernière affectation (plan en
 attente de publication, sinon résultats publiés), passées au conseiller du moteur.
 
-L'app conseil lit la planification (modèles, adaptateurs) ; la planification n'importe
+L'app conseil lit la planification (modèles, `lecture_moteur`) ; la planification n'importe
 jamais le conseil. Le calcul (quelques secondes à la taille de la Normandie) est gardé en
 cache, par session et par affectation.
 """
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from apps.campagnes.models import Session
 from apps.carte.couverture import couverture
 from apps.etablissements.models import Etablissement
-from apps.planification import adaptateurs
+from apps.planification import lecture_moteur
 from apps.planification.models import Travail
 from apps.projets.models import STATUTS_VALIDES, Projet
 from apps.territoires.models import Epci
@@ -93,9 +93,9 @@ def source(session: Session) -> Source | None:
             politique = "stable"
         libelle = "le plan en attente de publication"
         return Source(plan, libelle, politique, graine, f"t{attente.pk}")
-    if not adaptateurs.a_un_plan(session):
+    if not lecture_moteur.a_un_plan(session):
         return None
-    plan = adaptateurs.plan_moteur(session)
+    plan = lecture_moteur.plan_moteur(session)
     politique, graine = _parametres_affectation(session)
     empreinte = hashlib.sha256(
         "".join(f"{a.eleve_id}>{a.projet_id};" for a in plan.affectations.values()).encode()
@@ -104,7 +104,7 @@ def source(session: Session) -> Source | None:
 
 
 def calculer(session: Session) -> Page:
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES, transport=False)
+    donnees = lecture_moteur.session_moteur(session, statuts=STATUTS_VALIDES, transport=False)
     src = source(session)
     conseil = None
     if src is not None and donnees.eleves and donnees.projets:

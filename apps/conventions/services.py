@@ -20,7 +20,7 @@ from apps.conventions import rendu
 from apps.conventions.models import Convention, Presence, Signature, VersionConvention
 from apps.etablissements.models import Eleve
 from apps.mobilite.services import horaires
-from apps.planification.adaptateurs import plan_moteur, session_moteur
+from apps.planification.lecture_moteur import plan_moteur, session_moteur
 from apps.projets.models import Projet
 from apps.structures.models import StructureAccueil
 from moteur import modele as m

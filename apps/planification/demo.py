@@ -29,7 +29,7 @@ from django.db.models import Count
 from apps.campagnes.models import Session
 from apps.comptes.models import Role, Utilisateur
 from apps.etablissements.models import Eleve, Etablissement
-from apps.planification import adaptateurs
+from apps.planification import enregistrement_session
 from apps.planification.importation import assurer_referentiel
 from apps.planification.models import Voeu
 from apps.projets.models import Porteur, Projet
@@ -506,7 +506,7 @@ def supprimer_demo() -> None:
     """Supprime la session de démo et ses porteurs (les comptes restent)."""
     with transaction.atomic():
         for session in Session.objects.filter(est_demo=True).order_by("pk"):
-            adaptateurs.supprimer_session(session)
+            enregistrement_session.supprimer_session(session)
         Porteur.objects.filter(est_demo=True, projets__isnull=True).delete()
 
 
@@ -551,7 +551,7 @@ def _creer_session_demo(nb_eleves: int, hasard: random.Random) -> Session:
         eleves=eleves,
         identites=identites,
     )
-    session = adaptateurs.enregistrer_session(donnees, est_demo=True)
+    session = enregistrement_session.enregistrer_session(donnees, est_demo=True)
     session.statut = Session.Statut.VOEUX
     session.save(update_fields=["statut"])
     _completer_structures(session, observation)

@@ -25,7 +25,7 @@ from django.db import transaction
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve
 from apps.etablissements.positions import position_domicile
-from apps.planification import adaptateurs
+from apps.planification import enregistrement_session, lecture_moteur
 from apps.projets.models import Projet
 from apps.territoires.models import Commune
 from moteur import format as fmt
@@ -75,7 +75,7 @@ def assurer_referentiel() -> bool:
     return True
 
 
-def localisateur(dossier: Path) -> adaptateurs.Localisateur:
+def localisateur(dossier: Path) -> enregistrement_session.Localisateur:
     """Retrouve le numéro de ligne d'une clé dans un fichier du dossier (relu à la demande,
     seulement quand il y a une erreur à localiser)."""
     from moteur.format.dossier import DossierSession
@@ -167,7 +167,7 @@ def importer_dossier(
     motifs = domiciles_a_la_commune(donnees, lire_motifs(dossier))
     remplacee = Session.objects.filter(nom=donnees.parametres.nom).exists()
     with transaction.atomic():
-        session = adaptateurs.enregistrer_session(
+        session = enregistrement_session.enregistrer_session(
             donnees,
             est_demo=est_demo,
             statut_projets=statut_projets,
@@ -241,16 +241,16 @@ def exporter_dossier(
     dossier = Path(dossier)
     if dossier.exists() and not dossier.is_dir():
         raise ErreurUtilisateur(f"{dossier} existe et n'est pas un dossier")
-    donnees = adaptateurs.session_moteur(
+    donnees = lecture_moteur.session_moteur(
         session, statuts=statuts, avec_identites=avec_identites, par_code=True
     )
     try:
         dossier.mkdir(parents=True, exist_ok=True)
         fmt.ecrire_session(donnees, dossier)
         ecrire_motifs(session, dossier)
-        avec_plan = adaptateurs.a_un_plan(session)
+        avec_plan = lecture_moteur.a_un_plan(session)
         if avec_plan:
-            fmt.ecrire_plan(adaptateurs.plan_moteur(session, par_code=True), donnees, dossier)
+            fmt.ecrire_plan(lecture_moteur.plan_moteur(session, par_code=True), donnees, dossier)
     except OSError as exc:
         raise ErreurUtilisateur(f"écriture impossible dans {dossier} : {exc.strerror}") from None
     return ResultatExport(donnees, avec_plan)

@@ -79,7 +79,6 @@ def planifier_rotation(
     nombre_groupes: dict[str, int] | None = None,
     garde: GardeFou | None = None,
     travailleurs: int | None = None,
-    version: int = 2,
 ) -> ResultatRotation:
     """Groupes et rotation de tous les projets qui ont des élèves placés.
 
@@ -94,8 +93,6 @@ def planifier_rotation(
     `garde` : garde-fou d'horloge (défaut `GardeFou()`) ; s'il saute, `CalculInterrompu`.
     `jours_porteur` : jours de lancement / restitution où l'on préfère les groupes chez le
     porteur, quand le porteur est une structure d'accueil du projet (sinon sans effet).
-    `version=1` : l'ancienne répartition (séquentielle, report du budget, plancher de
-    `TEMPS_MIN_S` par appel), gardée le temps des mesures côte à côte du banc.
     Remplit `affectations[e].groupe` (vide pour les élèves d'un projet en échec).
     """
     poids = poids or Poids()
@@ -106,7 +103,7 @@ def planifier_rotation(
         (pid, eleves, (nombre_groupes or {}).get(pid))
         for pid, eleves in eleves_par_projet(session, affectations).items()
     ]
-    with Parallele(commun, 1 if version == 1 else travailleurs) as calcul:
+    with Parallele(commun, travailleurs) as calcul:
         a_resoudre: dict[str, list[Groupe]] = {}
         for (pid, eleves, _), (groupes, raisons) in zip(
             taches, calcul.map(_former, taches), strict=True
@@ -115,10 +112,7 @@ def planifier_rotation(
                 ajouter_echec(resultat, pid, raisons, eleves)
             else:
                 a_resoudre[pid] = groupes
-        if version == 1:
-            _planifier_v1(commun, a_resoudre, resultat, limite_s, progression)
-        else:
-            _planifier_v2(commun, a_resoudre, resultat, limite_s, progression, calcul)
+        _planifier(commun, a_resoudre, resultat, limite_s, progression, calcul)
     # Un seul tri, à la fin : trier après chaque composante était quadratique. Au niveau
     # national (≈ 10 000 composantes, 100 000 lignes), cela faisait ≈ 275 s contre 0,2 s.
     resultat.planning.sort(key=lambda lg: (lg.projet_id, lg.groupe, lg.date))
@@ -151,41 +145,6 @@ def _former(
     return former_groupes(commun.session, pid, eleves, nombre)
 
 
-def _planifier_v1(
-    commun: _Commun,
-    a_resoudre: dict[str, list[Groupe]],
-    resultat: ResultatRotation,
-    limite_s: float,
-    progression: Progression | None,
-) -> None:
-    """Version 1 (avant l'issue 12) : séquentielle, le budget non utilisé passe aux
-    suivantes, au moins `TEMPS_MIN_S` par appel. Gardée pour le banc (avant / après)."""
-    session = commun.session
-    comps = composantes(session, list(a_resoudre))
-    tailles = {tuple(c): _poids_temps(session, c, a_resoudre) for c in comps}
-    reste_taille = sum(tailles.values())
-    total = Horloge(limite_s, garde=commun.garde)
-    for i, comp in enumerate(comps):
-        restant = max(0.0, total.budget - total.consomme)
-        part = restant * tailles[tuple(comp)] / max(1, reste_taille)
-        reste_taille -= tailles[tuple(comp)]
-        horloge = Horloge(part, garde=commun.garde)
-        contexte = _Contexte(
-            session, commun.poids, commun.jours_porteur, commun.graine, horloge, v2=False
-        )
-        _resoudre_composante(contexte, comp, a_resoudre, resultat)
-        total.consomme += horloge.consomme
-        if progression is not None:
-            progression(i + 1, len(comps))
-
-
-def _poids_temps(session: Session, comp: list[str], groupes: dict[str, list[Groupe]]) -> int:
-    """Part du temps d'une composante : son nombre de groupes, triplé quand le glouton
-    échoue (pas de solution de départ : la faisabilité elle-même est à chercher)."""
-    tous = [g for p in comp for g in groupes[p]]
-    return len(tous) * (1 if planning_glouton(session, tous) else 3)
-
-
 @dataclass(slots=True)
 class _Preparation:
     """Composante après la phase 1 : groupes affinés, glouton, et peut-être déjà résolue."""
@@ -204,7 +163,7 @@ class _Preparation:
         return n * (1 if self.glouton_reussi else 3)
 
 
-def _planifier_v2(
+def _planifier(
     commun: _Commun,
     a_resoudre: dict[str, list[Groupe]],
     resultat: ResultatRotation,
@@ -342,12 +301,7 @@ class _Contexte:
     jours_porteur: tuple[date, ...]
     graine: int
     horloge: Horloge  # budget de la composante
-    v2: bool = True  # borne calculée, départ comme plancher du score, budget sans plancher
     depart: list[LignePlanning] | None = None  # départ imposé (seconde vague)
-
-    @property
-    def v1(self) -> bool:
-        return not self.v2
 
     def restant(self) -> float:
         return self.horloge.restant()
@@ -358,13 +312,12 @@ def _resoudre_composante(
     comp: list[str],
     groupes: dict[str, list[Groupe]],
     resultat: ResultatRotation,
-    essais: dict[str, int] | None = None,
+    essais: dict[str, int],
 ) -> None:
-    """Résout la composante ; `essais` donné : groupes déjà affinés (phase 1 de la v2)."""
+    """Résout la composante, dont les groupes sont déjà affinés (`_preparer`) ; un projet
+    en cause dans une infaisabilité reçoit un groupe de plus (au plus `ESSAIS_GROUPES`
+    fois), puis est écarté."""
     restants = list(comp)
-    if essais is None:
-        essais = {}
-        _affiner_groupes(ctx.session, restants, groupes, essais)
     while restants:
         tous = [g for p in restants for g in groupes[p]]
         statut = _resoudre(ctx, restants, tous, resultat)
@@ -432,10 +385,8 @@ def _resoudre(
     depart = ctx.depart if ctx.depart is not None else _depart(ctx, tous)
     if depart is None:
         return cp_model.INFEASIBLE
-    borne_calculee = (
-        borne_superieure(ctx.session, tous, ctx.poids, ctx.jours_porteur) if ctx.v2 else None
-    )
-    if depart and ctx.v2 and ctx.horloge.budget - ctx.horloge.consomme < BUDGET_UTILE_S:
+    borne_calculee = borne_superieure(ctx.session, tous, ctx.poids, ctx.jours_porteur)
+    if depart and ctx.horloge.budget - ctx.horloge.consomme < BUDGET_UTILE_S:
         # Budget trop petit pour battre le départ : pas de modèle ni de solveur.
         score = score_planning(ctx.session, tous, depart, ctx.poids, ctx.jours_porteur)
         _garder_depart(resultat, projets, tous, depart, score, borne_calculee, t0)
@@ -448,7 +399,7 @@ def _resoudre(
         if glouton
         else None
     )
-    if ctx.v2 and score_glouton is not None:
+    if score_glouton is not None:
         # Seules comptent les solutions au moins aussi bonnes que le départ.
         m.modele.add(sum(m.score) >= score_glouton)
     solveur = nouveau_solveur(ctx.graine, avec_max_lp=True)
@@ -456,20 +407,15 @@ def _resoudre(
     trouve = statut in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if score_glouton is not None and (not trouve or solveur.objective_value < score_glouton):
         borne = solveur.best_objective_bound if trouve or statut == cp_model.UNKNOWN else None
-        if ctx.v1 and not trouve:
-            borne = None
-        if borne_calculee is not None:
-            borne = borne_calculee if borne is None else min(borne, borne_calculee)
-        if statut == cp_model.INFEASIBLE:  # le départ atteint l'optimum (v2)
+        borne = borne_calculee if borne is None else min(borne, borne_calculee)
+        if statut == cp_model.INFEASIBLE:  # le départ atteint l'optimum
             borne = score_glouton
         _garder_depart(resultat, projets, tous, glouton, score_glouton, borne, t0)
         return cp_model.FEASIBLE
     duree = time.perf_counter() - t0
     if not trouve:
         return cp_model.INFEASIBLE if statut == cp_model.INFEASIBLE else cp_model.UNKNOWN
-    borne_solveur = solveur.best_objective_bound
-    if borne_calculee is not None:
-        borne_solveur = min(borne_solveur, borne_calculee)
+    borne_solveur = min(solveur.best_objective_bound, borne_calculee)
     stats = StatsComposante(
         tuple(projets), STATUTS[statut], solveur.objective_value, borne_solveur, duree
     )
@@ -484,13 +430,14 @@ def _garder_depart(
     tous: list[Groupe],
     lignes: list[LignePlanning],
     score: float,
-    borne: float | None,
+    borne: float,
     t0: float,
 ) -> None:
     duree = time.perf_counter() - t0
-    statut = GLOUTON_OPTIMAL if borne is not None and score >= borne else DEPART_GARDE
-    borne = None if borne is None else float(borne)
-    resultat.composantes.append(StatsComposante(tuple(projets), statut, float(score), borne, duree))
+    statut = GLOUTON_OPTIMAL if score >= borne else DEPART_GARDE
+    resultat.composantes.append(
+        StatsComposante(tuple(projets), statut, float(score), float(borne), duree)
+    )
     resultat.planning.extend(lignes)
     for g in tous:
         resultat.groupes.setdefault(g.projet_id, []).append(g)

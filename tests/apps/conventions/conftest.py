@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from apps.campagnes.models import Session
-from apps.planification.adaptateurs import enregistrer_plan, enregistrer_session
+from apps.planification.enregistrement_plan import enregistrer_plan
+from apps.planification.enregistrement_session import enregistrer_session
 from tests.apps.conftest import creer_communes
 from tests.moteur.documents_exemple import plan_exemple, session_exemple
 

@@ -8,7 +8,7 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from apps.planification.adaptateurs import session_moteur
+from apps.planification.lecture_moteur import session_moteur
 from apps.projets.distances import trajets
 from apps.projets.vigilance import points_de_vigilance
 from moteur.vigilance import Etat

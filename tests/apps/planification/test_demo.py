@@ -13,7 +13,7 @@ import cli
 from apps.campagnes.models import Session
 from apps.comptes.models import Role, Utilisateur
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
-from apps.planification import adaptateurs, demo
+from apps.planification import demo, lecture_moteur
 from apps.planification.models import Voeu
 from apps.projets.models import Porteur, Projet
 from apps.structures.models import StructureAccueil
@@ -104,7 +104,7 @@ def test_cohorte_d_eleves_plausible(session: Session) -> None:
 
 
 def test_voeux_vers_des_projets_publies_a_portee(session: Session) -> None:
-    donnees = adaptateurs.session_moteur(session)
+    donnees = lecture_moteur.session_moteur(session)
     publies = set(
         Projet.objects.filter(session=session, statut=Projet.Statut.PUBLIE).values_list(
             "identifiant", flat=True
@@ -148,11 +148,11 @@ def test_deuxieme_chargement_ne_change_rien(session: Session, capsys) -> None:
 
 
 def test_rechargement_deterministe(session: Session) -> None:
-    avant = adaptateurs.session_moteur(session, avec_identites=True)
+    avant = lecture_moteur.session_moteur(session, avec_identites=True)
 
     nouvelle = demo.charger_demo(nb_eleves=NB_ELEVES, reinitialiser=True).session
 
-    apres = adaptateurs.session_moteur(nouvelle, avec_identites=True)
+    apres = lecture_moteur.session_moteur(nouvelle, avec_identites=True)
     assert nouvelle.pk != session.pk and not Session.objects.filter(pk=session.pk).exists()
     assert apres.eleves == avant.eleves
     assert apres.identites == avant.identites

@@ -13,7 +13,7 @@ import pytest
 
 from apps.campagnes.models import Session
 from apps.etablissements.models import Eleve, Etablissement, IdentiteEleve
-from apps.planification import adaptateurs
+from apps.planification import enregistrement_plan, enregistrement_session, lecture_moteur
 from apps.planification.importation import exporter_dossier, importer_dossier
 from apps.planification.models import Affectation, Voeu
 from apps.projets.models import Creneau, Groupe, Porteur, Projet
@@ -117,7 +117,7 @@ def test_reimporter_remplace_la_session_et_garde_les_projets(tmp_path: Path) -> 
     p1 = Projet.objects.get(identifiant="P1")
     p1.description = "Écrite dans l'interface"
     p1.save(update_fields=["description"])
-    adaptateurs.enregistrer_plan(premiere, plan_correct())
+    enregistrement_plan.enregistrer_plan(premiere, plan_correct())
     moins_d_eleves = "\n".join(ELEVES_CSV.splitlines()[:4]) + "\n"  # E01 à E03
 
     resultat = importer_dossier(ecrire_dossier(tmp_path / "b", eleves=moins_d_eleves))
@@ -200,7 +200,7 @@ def plan_en_codes() -> m.Plan:
 def test_export_puis_import_redonne_les_memes_donnees(tmp_path: Path) -> None:
     """Aller-retour complet ; lancé aussi sur PostgreSQL (DATABASE_URL)."""
     session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
-    adaptateurs.enregistrer_plan(session, plan_correct(), {})
+    enregistrement_plan.enregistrer_plan(session, plan_correct(), {})
     origine = en_codes(lire_session(tmp_path / "source"))
 
     exporter_dossier(session, tmp_path / "export", avec_identites=True)
@@ -217,11 +217,11 @@ def test_export_puis_import_redonne_les_memes_donnees(tmp_path: Path) -> None:
     assert plan.affectations == plan_en_codes().affectations
     assert sorted(plan.planning, key=str) == sorted(plan_en_codes().planning, key=str)
 
-    adaptateurs.supprimer_session(session)
+    enregistrement_session.supprimer_session(session)
     reimportee = importer_dossier(tmp_path / "export").session
     codes = dict(Projet.objects.filter(session=reimportee).values_list("identifiant", "code"))
     assert codes == {"14-001": "14-001", "50-002": "50-002"}  # les codes ont survécu
-    relue_base = adaptateurs.session_moteur(reimportee, avec_identites=True, par_code=True)
+    relue_base = lecture_moteur.session_moteur(reimportee, avec_identites=True, par_code=True)
     assert relue_base.eleves == relue.eleves
     assert relue_base.projets == relue.projets
 
@@ -240,7 +240,7 @@ def test_session_moteur_ecarte_les_projets_non_publies_et_leurs_voeux(tmp_path: 
     session = importer_dossier(ecrire_dossier(tmp_path / "d")).session
     Projet.objects.filter(identifiant="P1").update(statut=Projet.Statut.SOUMIS)
 
-    donnees = adaptateurs.session_moteur(session, statuts=[Projet.Statut.PUBLIE])
+    donnees = lecture_moteur.session_moteur(session, statuts=[Projet.Statut.PUBLIE])
 
     assert list(donnees.projets) == ["P2"]
     assert donnees.eleves["E02"].voeux == ("P2",)
@@ -254,7 +254,7 @@ def test_enregistrer_plan_refuse_un_projet_inconnu(tmp_path: Path) -> None:
     plan.affectations["E01"].projet_id = "P99"
 
     with pytest.raises(ErreurUtilisateur, match="P99"):
-        adaptateurs.enregistrer_plan(session, plan)
+        enregistrement_plan.enregistrer_plan(session, plan)
     assert Affectation.objects.count() == 0
 
 
@@ -263,12 +263,12 @@ def test_enregistrer_plan_garde_la_raison_des_non_places(tmp_path: Path) -> None
     plan = plan_correct()
     plan.affectations["E06"] = type(plan.affectations["E06"])("E06", None)
 
-    adaptateurs.enregistrer_plan(session, plan, {"E06": "âge minimum de S2 non atteint"})
+    enregistrement_plan.enregistrer_plan(session, plan, {"E06": "âge minimum de S2 non atteint"})
 
     e06 = Affectation.objects.get(eleve__identifiant="E06")
     assert (e06.projet, e06.rang, e06.raison) == (None, None, "âge minimum de S2 non atteint")
     assert Creneau.objects.count() == 30
-    relu = adaptateurs.plan_moteur(session)
+    relu = lecture_moteur.plan_moteur(session)
     assert relu.affectations["E06"].projet_id is None
     assert relu.affectations["E01"].groupe == "A"
 
@@ -367,7 +367,7 @@ def test_un_projet_cite_par_son_code_et_son_identifiant_est_refuse(tmp_path: Pat
 
 def test_l_export_cite_les_projets_par_leur_code(tmp_path: Path) -> None:
     session = importer_dossier(ecrire_dossier(tmp_path / "source")).session
-    adaptateurs.enregistrer_plan(session, plan_correct(), {})
+    enregistrement_plan.enregistrer_plan(session, plan_correct(), {})
 
     exporter_dossier(session, tmp_path / "export")
 
@@ -381,7 +381,7 @@ def test_l_export_cite_les_projets_par_leur_code(tmp_path: Path) -> None:
     planning = (dossier / "planning.csv").read_text(encoding="utf-8").splitlines()
     assert {ligne.split(",")[0] for ligne in planning[1:]} == {"14-001", "50-002"}
     # Les calculs internes continuent de citer l'identifiant (plans en attente, conventions).
-    assert set(adaptateurs.session_moteur(session).projets) == {"P1", "P2"}
+    assert set(lecture_moteur.session_moteur(session).projets) == {"P1", "P2"}
 
 
 def test_aller_retour_garde_les_positions_exactes_et_leur_motif(tmp_path: Path) -> None:
@@ -396,7 +396,7 @@ def test_aller_retour_garde_les_positions_exactes_et_leur_motif(tmp_path: Path) 
     texte = (tmp_path / "export" / "eleves.csv").read_text(encoding="utf-8")
     assert texte.splitlines()[0].endswith(",motif_position_precise")
     assert texte.count(motif) == 1
-    adaptateurs.supprimer_session(session)
+    enregistrement_session.supprimer_session(session)
     importer_dossier(tmp_path / "export")
 
     e03 = Eleve.objects.get(identifiant="E03")
