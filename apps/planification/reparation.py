@@ -30,7 +30,7 @@ from datetime import date
 from django.apps import apps as django_apps
 
 from apps.campagnes.models import Session
-from apps.planification import adaptateurs
+from apps.planification import lecture_moteur
 from apps.planification.models import Travail
 from apps.projets.models import STATUTS_VALIDES, Projet
 from apps.structures.models import StructureAccueil
@@ -71,8 +71,8 @@ def entrees(session: Session) -> Entrees:
     """La session (projets validés seulement : un projet retiré n'y est plus) et le plan
     publié. Un élève sans vœu et sans affectation a été retiré par son établissement : il
     sort de la session du moteur (sinon il passerait pour une arrivée tardive)."""
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES, par_code=True)
-    plan = adaptateurs.plan_moteur(session, par_code=True)
+    donnees = lecture_moteur.session_moteur(session, statuts=STATUTS_VALIDES, par_code=True)
+    plan = lecture_moteur.plan_moteur(session, par_code=True)
     publie = PlanPublie(
         affectations={e: (a.projet_id, a.groupe) for e, a in plan.affectations.items()},
         planning=list(plan.planning),
@@ -83,7 +83,7 @@ def entrees(session: Session) -> Entrees:
     for eid in sans_place:
         del donnees.eleves[eid]
     projets = Projet.objects.filter(session=session).values_list("code", "identifiant")
-    identifiants = {adaptateurs.cle_projet(c, i, True): i for c, i in projets}
+    identifiants = {lecture_moteur.cle_projet(c, i, True): i for c, i in projets}
     return Entrees(donnees, publie, _projets_des_retires(session, sans_place), identifiants)
 
 
@@ -99,7 +99,7 @@ def _projets_des_retires(session: Session, eleves: list[str]) -> dict[str, str]:
     lignes = modele.objects.filter(
         eleve__session=session, eleve__identifiant__in=eleves
     ).values_list("eleve__identifiant", "projet__code", "projet__identifiant")
-    projets = {e: adaptateurs.cle_projet(c or "", i or "", True) for e, c, i in lignes if i}
+    projets = {e: lecture_moteur.cle_projet(c or "", i or "", True) for e, c, i in lignes if i}
     return {e: projets[e] for e in eleves if e in projets}
 
 
@@ -375,7 +375,7 @@ def apercu(session: Session, statuts_conventions: dict[str, str]) -> Apercu | No
 def _libelles_projets(session: Session) -> dict[str, str]:
     """Code lisible → « code — nom » pour chaque projet de la session."""
     return {
-        adaptateurs.cle_projet(code, ident, True): f"{code or ident} — {nom}"
+        lecture_moteur.cle_projet(code, ident, True): f"{code or ident} — {nom}"
         for code, ident, nom in Projet.objects.filter(session=session).values_list(
             "code", "identifiant", "nom"
         )
