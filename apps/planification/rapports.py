@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,28 +23,21 @@ from apps.planification.models import Affectation, Travail
 from apps.projets.models import Projet
 from moteur import modele as m
 from moteur import referentiel
-from moteur.affectation.resultat import ResultatAffectation
-from moteur.rapport.francais import ESPACE_INSECABLE, nombre_fr, pourcent_fr
+from moteur.francais import nombre_fr as nombre_fr  # repris par les pages et les gabarits
+from moteur.francais import pourcent_fr as pourcent_fr
+from moteur.francais import texte_fr
 
 PUBLIES = "publies"
 ATTENTE = "attente"
 SOURCES = {PUBLIES: "résultats en place", ATTENTE: "nouveaux résultats en attente"}
 
 
-# --- Nombres à la française (ceux du moteur, `moteur.rapport.francais`) ---------------------
+# --- Nombres à la française : ceux du moteur (`moteur.francais`), repris par les pages ----
+# (`rapports.nombre_fr`, `rapports.pourcent_fr`, `rapports.texte_fr`) et par les gabarits.
 
 
 def pourcent(partie: int, total: int) -> float | None:
     return 100.0 * partie / total if total else None
-
-
-_DECIMAL_ANGLAIS = re.compile(r"(?<![\w.])(\d+)\.(\d+)(?![\w.])")
-
-
-def texte_fr(texte: str) -> str:
-    """Un texte du moteur relu pour l'affichage : « voeu » → « vœu », `16.9` → `16,9`."""
-    texte = re.sub(r"\b([Vv])oeu", r"\1œu", texte)
-    return _DECIMAL_ANGLAIS.sub(r"\1,\2", texte)
 
 
 # --- Les lignes du rapport (une par élève, sans nom) -----------------------------------------
@@ -358,59 +350,10 @@ def rapport_du_travail(travail: Travail) -> Rapport | None:
 # --- Texte du calcul (stocké sur le travail) ------------------------------------------------
 
 
-def texte_affectation(resultat: ResultatAffectation, borne: int | None = None) -> str:
-    """Le rapport d'allocation du moteur (`moteur.affectation.texte_rapport`), aux formats
-    français : mêmes indicateurs, sans aucune donnée personnelle."""
-    i = resultat.indicateurs
-    lignes = [
-        f"Allocation « {resultat.politique} » (graine {resultat.graine})",
-        f"- élèves placés : {nombre_fr(i.eleves_places)} sur {nombre_fr(i.eleves)} "
-        f"({pourcent_fr(i.taux_placement)}), pour {nombre_fr(i.places)} places",
-    ]
-    if borne is not None:
-        lignes.append(f"- au mieux possible (flot maximum) : {nombre_fr(borne)} élèves")
-    lignes += [
-        f"- premier vœu : {nombre_fr(i.premier_voeu)} élèves "
-        f"({pourcent_fr(i.taux_premier_voeu)} des élèves) ; "
-        f"rang moyen obtenu : {nombre_fr(i.rang_moyen, 2)}",
-        f"- boursiers placés : {pourcent_fr(i.taux_boursiers)} "
-        f"(autres : {pourcent_fr(i.taux_non_boursiers)})",
-        f"- élèves de communes rurales placés : {pourcent_fr(i.taux_ruraux)} "
-        f"(autres : {pourcent_fr(i.taux_non_ruraux)})",
-        f"- écart d'égalité des chances : {'+' if i.ecart_egalite >= 0 else ''}"
-        f"{nombre_fr(i.ecart_egalite, 1)} points "
-        "(négatif : les publics prioritaires sont mieux placés)",
-        f"- mixité : {nombre_fr(i.projets_mixtes)} projets sur "
-        f"{nombre_fr(i.projets_deux_genres)} demandés par les deux genres sans genre sous le "
-        f"seuil ({pourcent_fr(i.part_mixite)})",
-        f"- distance domicile → rendez-vous : {nombre_fr(i.distance_moyenne_km, 1)} km en "
-        f"moyenne, {nombre_fr(i.distance_max_km, 1)} km au plus",
-    ]
-    if resultat.sans_egalite is not None:
-        sans = resultat.sans_egalite
-        lignes.append(
-            "- premier vœu sans l'égalité des chances (même flot, même nombre de placés) : "
-            f"{nombre_fr(sans.premier_voeu)} élèves ({pourcent_fr(sans.taux_premier_voeu)} des "
-            f"élèves), contre {pourcent_fr(i.taux_premier_voeu)} ; boursiers "
-            f"{pourcent_fr(sans.taux_boursiers)} (autres {pourcent_fr(sans.taux_non_boursiers)}), "
-            f"ruraux {pourcent_fr(sans.taux_ruraux)} (autres {pourcent_fr(sans.taux_non_ruraux)})"
-        )
-    lignes += [f"- {constat_fr(constat)}" for constat in resultat.constats_egalite]
-    if resultat.raisons:
-        lignes.append(f"- non placés : {nombre_fr(len(resultat.raisons))}")
-    return "\n".join(lignes)
-
-
-def constat_fr(constat: str) -> str:
-    """Une phrase du moteur sur la fourchette des chances, au format français : « vœu »,
-    virgule décimale, espace insécable avant « % » et « points »."""
-    texte = texte_fr(constat)
-    texte = re.sub(r"(\d) %", rf"\1{ESPACE_INSECABLE}%", texte)
-    return re.sub(r"(\d) (points?)\b", rf"\1{ESPACE_INSECABLE}\2", texte)
-
-
 def lignes_texte(rapport: str) -> list[str]:
-    """Le texte stocké sur un travail, ligne par ligne, relu à la française."""
+    """Le texte stocké sur un travail (le rapport d'allocation du moteur,
+    `moteur.affectation.texte_rapport`, déjà aux formats français), ligne par ligne ;
+    relu à la française pour les textes stockés avant (« voeu », `16.9`)."""
     return [texte_fr(x.removeprefix("- ").strip()) for x in rapport.splitlines() if x.strip()]
 
 

@@ -36,7 +36,7 @@ from apps.projets.models import STATUTS_VALIDES, Projet
 from apps.structures.models import StructureAccueil
 from moteur import modele as m
 from moteur.erreurs import ErreurUtilisateur
-from moteur.rapport.francais import nombre_fr
+from moteur.francais import nombre_fr
 from moteur.reparation import PlanPublie, Reparation, reparer
 
 CLE = "reparation"  # la clé du JSON du travail qui porte l'aperçu

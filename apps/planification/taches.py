@@ -253,6 +253,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> Resultat:
         raise ErreurUtilisateur("Il faut des élèves et au moins un projet validé pour affecter.")
     # La même chaîne que la commande `plan`, sans la rotation (lancée à part, après revue) :
     # capacité effective des projets, puis affectation.
+    from moteur.affectation import texte_rapport
     from moteur.planificateur import planifier
 
     resultat = planifier(
@@ -262,7 +263,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> Resultat:
         avec_rotation=False,
         progression=lambda etape, x: suivi(0.1 + 0.75 * x, f"{etape}…"),
     )
-    rapport = rapports.texte_affectation(resultat.affectation, resultat.borne)
+    rapport = texte_rapport(resultat.affectation, resultat.borne, detail_raisons=False)
     rapport += "\nLes programmes (rotations) sont à recalculer après chaque affectation."
     suivi(0.9, "Enregistrement…")
     plan = m.Plan(affectations=resultat.plan.affectations)

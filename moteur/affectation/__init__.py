@@ -9,7 +9,8 @@ API publique :
   `paires_envie_justifiee(session, resultat, priorites) -> int` ;
 - `Bareme`, `bareme_defaut()` (chances égales, taux minimum), `bareme_priorite_absolue()`
   (option : boursiers et ruraux d'abord), `charger_bareme(chemin)` ;
-  `texte_rapport(resultat)`.
+  `texte_rapport(resultat, borne=None, detail_raisons=True)` : le rapport d'allocation,
+  aux formats français (`moteur.francais`).
 """
 
 from moteur.affectation.bareme import Bareme, bareme_defaut, bareme_priorite_absolue, charger_bareme

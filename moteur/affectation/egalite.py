@@ -1,6 +1,7 @@
 """Égalité des chances : le taux de chaque public prioritaire est-il dans la fourchette,
 et sinon pourquoi ? Une phrase en français par public (boursiers, ruraux), sans aucune
-donnée personnelle.
+donnée personnelle, écrite directement au format français (`moteur.francais` : « vœu »,
+`66,7 %`, `+9,5 points`, espaces insécables).
 
 La fourchette : taux de placement du public au moins égal à celui des autres élèves et au
 plus `ecart_max_pts` points au-dessus (barème « taux_minimum »).
@@ -13,13 +14,9 @@ import numpy as np
 from moteur.affectation.bareme import Bareme
 from moteur.affectation.eligibilite import Instance
 from moteur.affectation.resultat import Indicateurs
+from moteur.francais import en_points_fr, pourcent_fr
 
 PUBLICS = (("boursier", "Boursiers", "des boursiers"), ("rural", "Élèves ruraux", "des ruraux"))
-
-
-def _fr(valeur: float, signe: bool = False) -> str:
-    texte = f"{valeur:+.1f}" if signe else f"{valeur:.1f}"
-    return texte.replace(".", ",").replace("-", "−")
 
 
 def _taux(place: np.ndarray, masque: np.ndarray) -> float:
@@ -55,9 +52,10 @@ def constats_egalite(
         taux, autres = _taux(place, public), _taux(place, ~public)
         ecart = taux - autres
         debut = (
-            f"{nom} : {_fr(taux)} % placés contre {_fr(autres)} % pour les autres "
-            f"({_fr(ecart, True)} point{'s' if abs(ecart) >= 2 else ''})"
+            f"{nom} : {pourcent_fr(taux)} placés contre {pourcent_fr(autres)} pour les "
+            f"autres ({en_points_fr(ecart)})"
         )
+        fourchette = f"(0 à {en_points_fr(bareme.ecart_max_pts, 0)})"
         if bareme.absolue:
             constats.append(debut + " ; barème à priorité absolue : ils passent avant les autres.")
             continue
@@ -65,19 +63,19 @@ def constats_egalite(
             constats.append(debut + " ; flot sans équité : l'égalité n'est pas recherchée.")
             continue
         if -1e-9 <= ecart <= bareme.ecart_max_pts + 1e-9:
-            constats.append(debut + f" : dans la fourchette (0 à +{bareme.ecart_max_pts} points).")
+            constats.append(f"{debut} : dans la fourchette {fourchette}.")
             continue
         sans_t = 100.0 - _taux(possible, public)
         sans_a = 100.0 - _taux(possible, ~public)
         parmi = (
-            f"{_fr(sans_t)} % {des} n'ont aucun voeu possible (distance, âge, projet sans "
-            f"place) contre {_fr(sans_a)} % des autres ; parmi les élèves qui en ont un, "
-            f"{_fr(_taux(place, public & possible))} % contre "
-            f"{_fr(_taux(place, ~public & possible))} %"
+            f"{pourcent_fr(sans_t)} {des} n'ont aucun vœu possible (distance, âge, projet "
+            f"sans place) contre {pourcent_fr(sans_a)} des autres ; parmi les élèves qui en "
+            f"ont un, {pourcent_fr(_taux(place, public & possible))} contre "
+            f"{pourcent_fr(_taux(place, ~public & possible))}"
         )
         sens = "sous" if ecart < 0 else "au-dessus de"
         constats.append(
-            f"{debut} : {sens} la fourchette (0 à +{bareme.ecart_max_pts} points). {parmi}. "
+            f"{debut} : {sens} la fourchette {fourchette}. {parmi}. "
             + _pourquoi(ecart < 0, politique)
         )
     return constats
@@ -87,12 +85,12 @@ def _pourquoi(dessous: bool, politique: str) -> str:
     if politique == "optimal":
         if dessous:
             return (
-                "Les voeux ne permettent pas mieux : parmi les affectations qui placent le "
+                "Les vœux ne permettent pas mieux : parmi les affectations qui placent le "
                 "plus d'élèves possible, aucune n'en place davantage dans cette catégorie."
             )
         return (
-            "Les voeux ne permettent pas moins sans perdre une place : les autres élèves "
-            "n'ont pas de voeu possible dans les projets où ces élèves sont placés."
+            "Les vœux ne permettent pas moins sans perdre une place : les autres élèves "
+            "n'ont pas de vœu possible dans les projets où ces élèves sont placés."
         )
     if politique == "premier-arrive":
         return "Premier arrivé, premier servi : aucune règle d'égalité des chances."

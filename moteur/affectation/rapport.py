@@ -19,6 +19,7 @@ from moteur.affectation.eligibilite import Instance
 from moteur.affectation.priorites import Priorites
 from moteur.affectation.resultat import Indicateurs, ResultatAffectation
 from moteur.distances import haversine_km
+from moteur.francais import en_points_fr, km_fr, nombre_fr, pourcent_fr, texte_fr
 from moteur.modele import Session
 from moteur.transport.acces import Acces
 
@@ -277,46 +278,60 @@ def calculer_indicateurs(
     return ind
 
 
-def texte_rapport(resultat: ResultatAffectation, borne: int | None = None) -> str:
-    """Le rapport d'allocation, en français, sans aucune donnée personnelle."""
+def texte_rapport(
+    resultat: ResultatAffectation, borne: int | None = None, detail_raisons: bool = True
+) -> str:
+    """Le rapport d'allocation, en français et aux formats français (`moteur.francais` :
+    « vœu », `1 234`, `16,9 %`, espaces insécables), sans aucune donnée personnelle.
+
+    `borne` : le flot maximum (`borne_max_flot`), écrit s'il est donné. `detail_raisons` :
+    le nombre de non-placés par raison (sinon leur nombre seulement, comme sur la page d'un
+    travail de la plateforme, qui détaille les raisons dans son propre tableau)."""
     i = resultat.indicateurs
     lignes = [
         f"Allocation « {resultat.politique} » (graine {resultat.graine})",
-        f"- élèves placés : {i.eleves_places} sur {i.eleves} ({i.taux_placement:.1f} %), "
-        f"pour {i.places} places",
+        f"- élèves placés : {nombre_fr(i.eleves_places)} sur {nombre_fr(i.eleves)} "
+        f"({pourcent_fr(i.taux_placement)}), pour {nombre_fr(i.places)} places",
     ]
     if borne is not None:
-        lignes.append(f"- au mieux possible (flot maximum) : {borne} élèves")
+        lignes.append(f"- au mieux possible (flot maximum) : {nombre_fr(borne)} élèves")
     lignes += [
-        f"- premier voeu : {i.premier_voeu} élèves ({i.taux_premier_voeu:.1f} % des élèves) ; "
-        f"rang moyen obtenu : {i.rang_moyen:.2f}",
-        f"- boursiers placés : {i.taux_boursiers:.1f} % (autres : {i.taux_non_boursiers:.1f} %)",
-        f"- élèves de communes rurales placés : {i.taux_ruraux:.1f} % "
-        f"(autres : {i.taux_non_ruraux:.1f} %)",
-        f"- écart d'égalité des chances : {i.ecart_egalite:+.1f} points "
+        f"- premier vœu : {nombre_fr(i.premier_voeu)} élèves "
+        f"({pourcent_fr(i.taux_premier_voeu)} des élèves) ; "
+        f"rang moyen obtenu : {nombre_fr(i.rang_moyen, 2)}",
+        f"- boursiers placés : {pourcent_fr(i.taux_boursiers)} "
+        f"(autres : {pourcent_fr(i.taux_non_boursiers)})",
+        f"- élèves de communes rurales placés : {pourcent_fr(i.taux_ruraux)} "
+        f"(autres : {pourcent_fr(i.taux_non_ruraux)})",
+        f"- écart d'égalité des chances : {en_points_fr(i.ecart_egalite)} "
         "(négatif : les publics prioritaires sont mieux placés)",
-        f"- mixité : {i.projets_mixtes} projets sur {i.projets_deux_genres} demandés par les "
-        f"deux genres sans genre sous le seuil ({i.part_mixite:.1f} %)",
-        f"- distance domicile → rendez-vous : {i.distance_moyenne_km:.1f} km en moyenne, "
-        f"{i.distance_max_km:.1f} km au plus",
+        f"- mixité : {nombre_fr(i.projets_mixtes)} projets sur "
+        f"{nombre_fr(i.projets_deux_genres)} demandés par les deux genres sans genre sous le "
+        f"seuil ({pourcent_fr(i.part_mixite)})",
+        f"- distance domicile → rendez-vous : {km_fr(i.distance_moyenne_km)} en moyenne, "
+        f"{km_fr(i.distance_max_km)} au plus",
     ]
     if resultat.sans_egalite is not None:
         s = resultat.sans_egalite
         lignes.append(
-            f"- premier voeu sans l'égalité des chances (même flot, même nombre de placés) : "
-            f"{s.premier_voeu} élèves ({s.taux_premier_voeu:.1f} % des élèves), contre "
-            f"{i.taux_premier_voeu:.1f} % ; boursiers {s.taux_boursiers:.1f} % "
-            f"(autres {s.taux_non_boursiers:.1f} %), ruraux {s.taux_ruraux:.1f} % "
-            f"(autres {s.taux_non_ruraux:.1f} %)"
+            "- premier vœu sans l'égalité des chances (même flot, même nombre de placés) : "
+            f"{nombre_fr(s.premier_voeu)} élèves ({pourcent_fr(s.taux_premier_voeu)} des "
+            f"élèves), contre {pourcent_fr(i.taux_premier_voeu)} ; boursiers "
+            f"{pourcent_fr(s.taux_boursiers)} (autres {pourcent_fr(s.taux_non_boursiers)}), "
+            f"ruraux {pourcent_fr(s.taux_ruraux)} (autres {pourcent_fr(s.taux_non_ruraux)})"
         )
     lignes += [f"- {constat}" for constat in resultat.constats_egalite]
-    if resultat.raisons:
-        lignes.append(f"- non placés : {len(resultat.raisons)}, par raison :")
+    if resultat.raisons and not detail_raisons:
+        lignes.append(f"- non placés : {nombre_fr(len(resultat.raisons))}")
+    elif resultat.raisons:
+        lignes.append(f"- non placés : {nombre_fr(len(resultat.raisons))}, par raison :")
         par_raison: dict[str, int] = defaultdict(int)
         for raison in resultat.raisons.values():
             par_raison[raison] += 1
         for raison, nombre in sorted(par_raison.items(), key=lambda x: (-x[1], x[0])):
-            lignes.append(f"  · {nombre} : {raison}")
+            # Les raisons sont des données (comparées telles quelles par la plateforme) :
+            # relues ici à la française (« vœu », `37,5 km` avec une espace insécable).
+            lignes.append(f"  · {nombre_fr(nombre)} : {texte_fr(raison, insecables=True)}")
     return "\n".join(lignes)
 
 

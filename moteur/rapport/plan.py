@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from moteur.affectation import Indicateurs, calculer_indicateurs, texte_rapport
+from moteur.francais import nombre_fr, points_fr, pourcent_fr, texte_fr
 from moteur.modele import Session
-from moteur.rapport.francais import nombre_fr, points_fr, pourcent_fr
 from moteur.rotation.mesures import mesurer
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def rapport_markdown(session: Session, resultat: ResultatPlan) -> str:
     ]
     if not non_places:
         lignes.append("Tous les élèves sont placés.")
-    lignes += [f"- {e} : {raisons[e]}" for e in non_places]
+    lignes += [f"- {e} : {texte_fr(raisons[e], insecables=True)}" for e in non_places]
     return "\n".join(lignes) + "\n"
 
 
@@ -109,7 +109,7 @@ def _page_de_chiffres(c: Chiffres, avec_rotation: bool) -> list[str]:
         f"({pourcent_fr(ind.taux_placement)}) |",
         f"| Borne de l'affectation (capacités que les programmes tiennent) | "
         f"{nombre_fr(c.borne)} (avant la boucle : {nombre_fr(c.borne_initiale)}) |",
-        f"| Premier voeu | {nombre_fr(ind.premier_voeu)} élèves "
+        f"| Premier vœu | {nombre_fr(ind.premier_voeu)} élèves "
         f"({pourcent_fr(ind.taux_premier_voeu)} de tous) ; rang moyen "
         f"{nombre_fr(ind.rang_moyen, 2)} |",
         f"| Chances : boursiers / autres | {pourcent_fr(ind.taux_boursiers)} / "
@@ -134,7 +134,7 @@ def _page_de_chiffres(c: Chiffres, avec_rotation: bool) -> list[str]:
         f"| Écart au plan : borne − placés | {nombre_fr(ecart_borne)} élève"
         f"{'s' if abs(ecart_borne) > 1 else ''} (chacun expliqué plus bas) |",
         f"| Réorientés par la boucle | {nombre_fr(c.reorientes)} élèves retirés d'un projet "
-        "sans programme possible, proposés à leurs autres voeux |",
+        "sans programme possible, proposés à leurs autres vœux |",
     ]
     return lignes
 

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 from moteur.format import ecrire_plan
+from moteur.francais import nombre_fr
 from moteur.modele import Session
-from moteur.rapport.francais import nombre_fr
 from moteur.reparation.reparer import Reparation
 from moteur.rotation.capacite import jour_fr
 

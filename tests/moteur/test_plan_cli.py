@@ -208,8 +208,8 @@ def test_plan_avec_gtfs_voeu_hors_de_portee_en_transport(tmp_path, politique, ca
     assert affectations["PRES"]["projet_id"] == "P1"
     assert affectations["SEUL"]["projet_id"] == ""
     rapport = (sortie / "rapport.md").read_text(encoding="utf-8")
-    assert "SEUL : aucun voeu atteignable en transport en commun ou à pied" in rapport
-    assert "au plus tard à 09:00, en 60 min au plus (horaires du mardi 16/06/2026)" in rapport
+    assert "SEUL : aucun vœu atteignable en transport en commun ou à pied" in rapport
+    assert "au plus tard à 09:00, en 60\u00a0min au plus (horaires du mardi 16/06/2026)" in rapport
     capsys.readouterr()
     assert main(["check", str(dossier), str(sortie)]) == 0, capsys.readouterr().out
 

@@ -151,7 +151,7 @@ def test_rapport_commence_par_une_page_de_chiffres_au_format_francais():
     session = _session_avec_autre_voeu()
     rapport = texte_rapport_plan(session, planifier(session, "stable", limite_rotation_s=5))
     debut = rapport.split("## Boucle")[0]
-    for titre in ("Élèves placés", "Premier voeu", "boursiers", "ruraux", "Mixité", "Découverte"):
+    for titre in ("Élèves placés", "Premier vœu", "boursiers", "ruraux", "Mixité", "Découverte"):
         assert titre in debut, titre
     assert "100,0\u00a0%" in debut or ",0\u00a0%" in debut
     assert "composantes.csv" in debut

@@ -374,35 +374,48 @@ def test_liens_des_projets_ouvrent_une_page(coordination, monde):
         assert coordination.get(reverse("projets:detail", args=[projet.pk])).status_code == 200
 
 
-# --- Texte de l'affectation : flot sans équité et constats d'égalité ----------------------
+# --- Texte du calcul : le rapport d'allocation du moteur ------------------------------------
 
 
-def test_texte_affectation_flot_sans_equite_et_constats(tmp_path):
-    from moteur.affectation import affecter
-    from moteur.format import lire_session
-    from tests.moteur.conftest import ecrire_dossier
+@pytest.mark.parametrize("politique", ["stable", "optimal"])
+def test_texte_du_travail_est_le_rapport_du_moteur(politique):
+    """La plateforme stocke le rapport écrit par le moteur (`texte_rapport`, déjà aux formats
+    français), avec le seul nombre de non-placés : leurs raisons sont dans le tableau de la
+    page, jamais dans ce texte."""
+    from apps.planification import adaptateurs, taches
+    from apps.projets.models import STATUTS_VALIDES
+    from moteur.affectation import texte_rapport
+    from moteur.planificateur import planifier
+    from tests.apps.planification.test_taches import session_planifiable
 
-    session = lire_session(ecrire_dossier(tmp_path / "session"))
-    resultat = affecter(session, "optimal", 0)
-    assert resultat.sans_egalite is not None and resultat.constats_egalite
-    texte = rapports.texte_affectation(resultat)
-    sans = resultat.sans_egalite
-    ligne = next(x for x in texte.splitlines() if "sans l'égalité des chances" in x)
-    assert ligne.startswith("- premier vœu sans l'égalité des chances")
-    assert f"{rapports.pourcent_fr(sans.taux_premier_voeu)} des élèves" in ligne
-    assert f"contre {rapports.pourcent_fr(resultat.indicateurs.taux_premier_voeu)}" in ligne
-    for constat in resultat.constats_egalite:
-        attendu = rapports.constat_fr(constat)
-        assert f"- {attendu}" in texte
-    constats = [x for x in texte.splitlines() if x.startswith(("- Boursiers", "- Élèves ruraux"))]
-    assert len(constats) == len(resultat.constats_egalite) == 2
-    assert all(re.search(rf"\d{NBSP}%", x) for x in constats)
-    assert not any(re.search(r"\d\.\d", x) or re.search(r"\d %", x) for x in constats)
-
-
-def test_constat_fr_format_francais():
-    constat = "Boursiers : 66,7 % placés contre 57.1 % pour les autres (+9,5 points) ; voeu"
-    assert rapports.constat_fr(constat) == (
-        f"Boursiers : 66,7{NBSP}% placés contre 57,1{NBSP}% pour les autres "
-        f"(+9,5{NBSP}points) ; vœu"
+    session, _ = session_planifiable()
+    travail = taches.lancer(session, Travail.Type.AFFECTATION, {"politique": politique})
+    assert travail.etat == Travail.Etat.TERMINE, travail.message
+    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
+    resultat = planifier(donnees, politique, 0, avec_rotation=False)
+    attendu = texte_rapport(resultat.affectation, resultat.borne, detail_raisons=False)
+    assert travail.rapport == (
+        f"{attendu}\nLes programmes (rotations) sont à recalculer après chaque affectation."
     )
+    lignes = travail.rapport.splitlines()
+    assert "- élèves placés : 5 sur 6 (83,3\u00a0%), pour 5 places" in lignes
+    assert "- non placés : 1" in lignes
+    assert "par raison" not in travail.rapport and COMPLETS not in travail.rapport
+    assert re.search(r"(?i)\bvoeu|\d\.\d", travail.rapport) is None
+    constats = [x for x in lignes if x.startswith(("- Boursiers", "- Élèves ruraux"))]
+    assert constats == [f"- {c}" for c in resultat.affectation.constats_egalite]
+    assert not hasattr(rapports, "texte_affectation") and not hasattr(rapports, "constat_fr")
+
+
+def test_lignes_texte_relit_un_ancien_texte_stocke():
+    """Un texte stocké avant que le moteur n'écrive à la française est relu à la française."""
+    ancien = (
+        "Allocation « stable » (graine 0)\n"
+        "- premier voeu : 3 élèves (16.9 % des élèves) ; rang moyen obtenu : 1.25\n\n"
+        "- non placés : 1"
+    )
+    assert rapports.lignes_texte(ancien) == [
+        "Allocation « stable » (graine 0)",
+        "premier vœu : 3 élèves (16,9 % des élèves) ; rang moyen obtenu : 1,25",
+        "non placés : 1",
+    ]

@@ -168,7 +168,7 @@ def test_normandie_reduite_fourchette_et_premiers_voeux():
     assert 0 <= i.taux_ruraux - i.taux_non_ruraux <= 3
     assert i.taux_premier_voeu >= sans.taux_premier_voeu - 1
     texte = texte_rapport(resultat)
-    assert "premier voeu sans l'égalité des chances" in texte
+    assert "premier vœu sans l'égalité des chances" in texte
     assert texte.count("dans la fourchette") == 2
     # Priorité absolue : les publics prioritaires passent devant (l'ancien comportement).
     absolue = affecter(session, "optimal", 0, bareme=bareme_priorite_absolue()).indicateurs
