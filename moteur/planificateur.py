@@ -388,6 +388,9 @@ def _rotation_gardee(rotation: ResultatRotation, touches: set[str]) -> ResultatR
         groupes={p: g for p, g in rotation.groupes.items() if p not in touches},
         composantes=[c for c in rotation.composantes if not set(c.projets) & touches],
         echecs={},
+        decouverte_glouton={
+            p: d for p, d in rotation.decouverte_glouton.items() if p not in touches
+        },
     )
 
 
@@ -399,6 +402,7 @@ def _fusionner(base: ResultatRotation, nouvelle: ResultatRotation) -> ResultatRo
         groupes={**base.groupes, **nouvelle.groupes},
         composantes=base.composantes + nouvelle.composantes,
         echecs=dict(nouvelle.echecs),
+        decouverte_glouton={**base.decouverte_glouton, **nouvelle.decouverte_glouton},
     )
 
 
@@ -445,6 +449,9 @@ def rotation_avec_repli(
         for pid, groupes in rotation.groupes.items():
             if pid not in projets_touches:
                 nouvelle.groupes[pid] = groupes
+        for pid, decouverte in rotation.decouverte_glouton.items():
+            if pid not in projets_touches:
+                nouvelle.decouverte_glouton[pid] = decouverte
         rotation = nouvelle
     if rotation.echecs:  # dernier recours : aucun élève sans programme ne reste placé
         _retirer_eleves_en_echec(rotation, affectations, retires, tous=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from moteur.affectation import Indicateurs, calculer_indicateurs, texte_rapport
 from moteur.francais import nombre_fr, points_fr, pourcent_fr, texte_fr
 from moteur.modele import Session
-from moteur.rotation.mesures import mesurer
+from moteur.rotation.mesures import decouverte_par_projet, mesurer
 
 if TYPE_CHECKING:
     from moteur.planificateur import ResultatPlan
@@ -30,6 +30,34 @@ class Chiffres:
     retires: int
     statuts: dict[str, int]
     ecart_max_pct: float | None
+    face_au_glouton: FaceAuGlouton | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FaceAuGlouton:
+    """Domaines ROME distincts par groupe du plan et de la rotation gloutonne de départ
+    (mêmes groupes), sur les projets où le glouton a réussi."""
+
+    projets: int
+    plan: float
+    glouton: float
+
+
+def face_au_glouton(session: Session, resultat: ResultatPlan) -> FaceAuGlouton | None:
+    rotation = resultat.rotation
+    if rotation is None or not rotation.decouverte_glouton:
+        return None
+    plan = decouverte_par_projet(session, resultat.plan.planning)
+    communs = sorted(set(plan) & set(rotation.decouverte_glouton))
+    if not communs:
+        return None
+    somme = [sum(d[i] for d in (plan[p] for p in communs)) for i in (0, 1)]
+    gloutons = [rotation.decouverte_glouton[p] for p in communs]
+    return FaceAuGlouton(
+        projets=len(communs),
+        plan=somme[0] / max(1, somme[1]),
+        glouton=sum(d for d, _ in gloutons) / max(1, sum(g for _, g in gloutons)),
+    )
 
 
 def chiffres_du_plan(session: Session, resultat: ResultatPlan) -> Chiffres:
@@ -59,6 +87,7 @@ def chiffres_du_plan(session: Session, resultat: ResultatPlan) -> Chiffres:
         retires=len(resultat.retires),
         statuts={k: v for k, v in sorted(statuts.items()) if v},
         ecart_max_pct=max(ecarts, default=None),
+        face_au_glouton=face_au_glouton(session, resultat),
     )
 
 
@@ -101,6 +130,16 @@ def rapport_markdown(session: Session, resultat: ResultatPlan) -> str:
     return "\n".join(lignes) + "\n"
 
 
+def _ligne_face_au_glouton(face: FaceAuGlouton | None) -> list[str]:
+    if face is None:
+        return []
+    return [
+        f"| Découverte face au glouton | {nombre_fr(face.plan, 2)} domaines par groupe "
+        f"contre {nombre_fr(face.glouton, 2)} pour la rotation gloutonne de départ, mêmes "
+        f"groupes ({nombre_fr(face.projets)} projets où le glouton réussit) |"
+    ]
+
+
 def _page_de_chiffres(c: Chiffres, avec_rotation: bool) -> list[str]:
     ind = c.indicateurs
     ecart_borne = c.borne - c.places
@@ -127,6 +166,7 @@ def _page_de_chiffres(c: Chiffres, avec_rotation: bool) -> list[str]:
         lignes += [
             f"| Découverte | {nombre_fr(c.domaines_par_groupe, 2)} domaines ROME distincts "
             f"par groupe ({nombre_fr(c.groupes)} groupes) |",
+            *_ligne_face_au_glouton(c.face_au_glouton),
             f"| Composantes de la rotation | {statuts} ; plus grand écart à la borne : "
             f"{pourcent_fr(c.ecart_max_pct)} |",
         ]

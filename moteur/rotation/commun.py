@@ -48,6 +48,10 @@ class ResultatRotation:
     groupes: dict[str, list[Groupe]] = field(default_factory=dict)
     composantes: list[StatsComposante] = field(default_factory=list)
     echecs: dict[str, EchecProjet] = field(default_factory=dict)
+    # Par projet : domaines ROME distincts découverts (somme sur ses groupes) et nombre de
+    # groupes de la rotation GLOUTONNE de départ, sur les mêmes groupes ; seulement là où le
+    # glouton réussit. Sert à comparer la découverte au glouton dans le rapport.
+    decouverte_glouton: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def ecart_par_projet(self) -> dict[str, float | None]:
         return {p: c.ecart for c in self.composantes for p in c.projets}

@@ -10,7 +10,7 @@ raisons et le reste est résolu à nouveau ; les autres projets n'en souffrent p
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -31,7 +31,7 @@ from moteur.rotation.commun import (
 from moteur.rotation.explication import Raison, controles_directs, expliquer_conflit
 from moteur.rotation.glouton import echecs_glouton, planning_glouton
 from moteur.rotation.groupes import Groupe, decouper_groupes
-from moteur.rotation.mesures import score_planning
+from moteur.rotation.mesures import decouverte_par_projet, score_planning
 from moteur.rotation.modele_cpsat import (
     CleHypothese,
     ModeleRotation,
@@ -154,6 +154,7 @@ class _Preparation:
     essais: dict[str, int]
     glouton_reussi: bool
     resolue: ResultatRotation | None  # glouton prouvé optimal : pas de solveur
+    decouverte_glouton: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def poids_temps(self) -> int:
@@ -197,6 +198,7 @@ def _planifier(
             resultat.groupes.setdefault(pid, []).extend(groupes)
         resultat.composantes.extend(partiel.composantes)
         resultat.echecs.update(partiel.echecs)
+        resultat.decouverte_glouton.update(prep.decouverte_glouton)
 
 
 _TacheSolveur = tuple[_Preparation, float, list[LignePlanning] | None]
@@ -267,6 +269,7 @@ def _preparer(commun: _Commun, tache: tuple[list[str], dict[str, list[Groupe]]])
     lignes = planning_glouton(session, tous)
     prep = _Preparation(comp, groupes, essais, bool(lignes), None)
     if lignes:
+        prep.decouverte_glouton = decouverte_par_projet(session, lignes)
         score = score_planning(session, tous, lignes, commun.poids, commun.jours_porteur)
         borne = borne_superieure(session, tous, commun.poids, commun.jours_porteur)
         if score >= borne:

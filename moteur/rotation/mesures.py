@@ -58,6 +58,22 @@ def mesurer(session: Session, planning: list[LignePlanning]) -> MesuresPlanning:
     )
 
 
+def decouverte_par_projet(
+    session: Session, planning: list[LignePlanning]
+) -> dict[str, tuple[int, int]]:
+    """Par projet : (somme sur ses groupes des domaines ROME distincts découverts, nombre de
+    groupes) ; la moyenne de `mesurer` est la somme des premiers sur celle des seconds."""
+    vus: dict[tuple[str, str], set[str]] = {}
+    for ligne in planning:
+        domaines = session.structures[ligne.structure_id].domaines
+        vus.setdefault((ligne.projet_id, ligne.groupe), set()).update(domaines)
+    par_projet: dict[str, tuple[int, int]] = {}
+    for (pid, _groupe), decouverts in sorted(vus.items()):
+        somme, groupes = par_projet.get(pid, (0, 0))
+        par_projet[pid] = (somme + len(decouverts), groupes + 1)
+    return par_projet
+
+
 def score_planning(
     session: Session,
     groupes: list[Groupe],
