@@ -102,12 +102,16 @@ def nommer(projet: Projet) -> str:
 
 def _a_depublier(session: Session) -> QuerySet[PublicationNationale]:
     """Offres publiées dont le projet, de cette session, n'est plus publié (retiré, renvoyé),
-    et offres orphelines (projet supprimé) de toute session. La session est lue sur le
-    projet : une offre reprise par le projet d'une autre saison n'est plus l'affaire de
-    l'ancienne session (ni dépubliée par elle à tort), mais de celle de son projet."""
+    offres orphelines (projet supprimé) de toute session, et offres périmées : celles des
+    projets d'une AUTRE session archivée qu'aucun projet de la saison n'a reprises (leurs
+    semaines sont passées ; les reprises ont lieu avant, dans le même envoi). La session est
+    lue sur le projet : une offre reprise par le projet d'une autre saison n'est plus
+    l'affaire de l'ancienne session (ni dépubliée par elle à tort), mais de celle de son
+    projet."""
+    perimees = Q(projet__session__archivee_le__isnull=False) & ~Q(projet__session=session)
     return (
         PublicationNationale.objects.filter(publiee=True)
-        .filter(Q(projet__session=session) | Q(projet__isnull=True))
+        .filter(Q(projet__session=session) | Q(projet__isnull=True) | perimees)
         .exclude(projet__in=Projet.objects.de_la_session(session).publies())
         .select_related("projet")
     )

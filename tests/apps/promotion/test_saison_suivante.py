@@ -310,3 +310,33 @@ def test_deux_sessions_du_meme_jour_au_meme_code_refus_sans_reprise(
     ]
     assert PublicationNationale.objects.get(remote_id=A).projet == projets[0]
     assert etat_api.offres[A]["title"].endswith("Découvrir les métiers 1")
+
+
+def test_offre_de_l_an_passe_sans_reprise_depubliee_une_fois_la_saison_archivee(
+    saison_2026, etat_api, fabrique_client
+):
+    """Seul le premier projet est reconduit et publié en 2027 : les offres 2026 des deux
+    autres (semaines passées) sont dépubliées par l'envoi de 2027, la saison 2026 étant
+    archivée ; l'offre reprise reste en ligne. Sans archivage, rien n'est dépublié."""
+    ancienne, projets = saison_2026
+    nouvelle = ouvrir_2027(ancienne, archiver=False)
+    publier_sur_la_carte(copie_de(projets[0], nouvelle))
+    etat_api.semaines_obligatoires = tuple(SEMAINES_2027)
+
+    bilan = publier(nouvelle, fabrique_client(), URL_SITE)
+    assert bilan.reussi and bilan.reprises == [A] and bilan.depubliees == [], bilan.lignes()
+    assert all(etat_api.offres[code]["published_at"] is not None for code in (A, B, C))
+
+    ancienne.refresh_from_db()
+    ancienne.archiver()  # la coordination clôt la saison 2026
+    bilan = publier(nouvelle, fabrique_client(), URL_SITE)
+    assert bilan.reussi and sorted(bilan.depubliees) == [B, C], bilan.lignes()
+    assert etat_api.offres[A]["published_at"] is not None
+    assert etat_api.offres[B]["published_at"] is None
+    assert etat_api.offres[C]["published_at"] is None
+    assert not PublicationNationale.objects.filter(remote_id__in=[B, C], publiee=True).exists()
+    assert PublicationNationale.objects.get(remote_id=A).projet.session == nouvelle
+
+    # Un deuxième envoi ne renvoie rien.
+    bilan = publier(nouvelle, fabrique_client(), URL_SITE)
+    assert bilan.depubliees == [] and bilan.inchangees == [A], bilan.lignes()
