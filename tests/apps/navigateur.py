@@ -48,6 +48,12 @@ def chromium_debian() -> Iterator:
             yield navigateur
         finally:
             navigateur.close()
+            # Les appels à l'ORM faits sous Playwright (boucle d'événements, greenlet) ont
+            # leur propre connexion : fermée ici, sinon PostgreSQL refuse de supprimer la
+            # base de test à la fin (« accessed by other users »).
+            from django.db import connections
+
+            connections.close_all()
 
 
 def capturer(page, nom: str) -> Path:
