@@ -102,8 +102,7 @@ def main() -> None:
 def _avec_bulk_create(action: Callable[[], object]) -> None:
     """Exécute `action` avec l'insertion en masse remplacée par `bulk_create` (l'ancienne
     méthode), pour la comparer côte à côte. Remplacée dans `enregistrement_session`, le
-    module qui l'appelle (la remplacer dans `adaptateurs`, qui la réexporte, serait sans
-    effet)."""
+    module qui l'appelle."""
     from apps.planification import enregistrement_session
 
     original = enregistrement_session.inserer_en_masse

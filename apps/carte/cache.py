@@ -93,7 +93,7 @@ def version_carte(session: Session | None) -> str:
 
     Pour les résultats, le nombre d'affectations publiées ne suffit pas : republier un
     nouveau plan de même taille le garderait. Or la publication d'un plan remplace les
-    affectations (supprimées puis recréées, `adaptateurs.enregistrer_plan`) : le plus grand
+    affectations (supprimées puis recréées, `enregistrement_plan.enregistrer_plan`) : le plus grand
     identifiant des affectations publiées change à chaque publication de nouveaux résultats.
     """
     if session is None:

@@ -33,7 +33,7 @@ from django.db import IntegrityError, connections, transaction
 from django_tasks import task
 
 from apps.campagnes.models import Session
-from apps.planification import adaptateurs, rapports
+from apps.planification import enregistrement_plan, lecture_moteur, rapports
 from apps.planification.models import Affectation, Travail
 from apps.projets.models import STATUTS_VALIDES
 from moteur import modele as m
@@ -213,7 +213,7 @@ def _conclure(travail: Travail, resultat: Resultat) -> None:
         Travail.objects.filter(session=session).exclude(pk=travail.pk).update(plan=None)
         if publie:
             return
-        adaptateurs.enregistrer_plan(session, resultat.plan, resultat.raisons)
+        enregistrement_plan.enregistrer_plan(session, resultat.plan, resultat.raisons)
         if travail.type == Travail.Type.AFFECTATION:
             session.statut = Session.Statut.AFFECTATION
             session.save(update_fields=["statut"])
@@ -230,7 +230,7 @@ def plan_de_travail(session: Session) -> tuple[m.Plan, dict[str, str]]:
             "eleve__identifiant", "raison"
         )
     )
-    return adaptateurs.plan_moteur(session), raisons
+    return lecture_moteur.plan_moteur(session), raisons
 
 
 # --- Affectation ------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def _affectation(travail: Travail, suivi: Suivi) -> Resultat:
         raise ErreurUtilisateur(f"Politique d'affectation inconnue : {politique}.")
     graine = int(travail.parametres.get("graine", 0))
     suivi(0.05, "Lecture de la session…")
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
+    donnees = lecture_moteur.session_moteur(session, statuts=STATUTS_VALIDES)
     if not donnees.eleves or not donnees.projets:
         raise ErreurUtilisateur("Il faut des élèves et au moins un projet validé pour affecter.")
     # La même chaîne que la commande `plan`, sans la rotation (lancée à part, après revue) :
@@ -283,7 +283,7 @@ def _programmes(travail: Travail, suivi: Suivi) -> Resultat:
 
     session = travail.session
     suivi(0.05, "Lecture de la session et de l'affectation…")
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
+    donnees = lecture_moteur.session_moteur(session, statuts=STATUTS_VALIDES)
     plan, raisons = plan_de_travail(session)
     if not any(a.projet_id for a in plan.affectations.values()):
         raise ErreurUtilisateur("Lancez d'abord l'affectation : aucun élève n'est placé.")
@@ -400,7 +400,7 @@ def apercu(session: Session) -> Apercu | None:
     if travail is None or not resultats_publies(session):
         return None
     plan, raisons = travail.plan_moteur()
-    avant = _programme_par_eleve(adaptateurs.plan_moteur(session))
+    avant = _programme_par_eleve(lecture_moteur.plan_moteur(session))
     apres = _programme_par_eleve(plan)
     changes = {e for e in set(avant) | set(apres) if avant.get(e) != apres.get(e)}
     statuts = statuts_conventions(session)
@@ -449,7 +449,7 @@ def publier(session: Session, attendu: int | None = None) -> Publication:
             reparation.verifier_a_jour(session, attente)
         if remplacement:
             plan, raisons = attente.plan_moteur()
-            adaptateurs.enregistrer_plan(session, plan, raisons)
+            enregistrement_plan.enregistrer_plan(session, plan, raisons)
         Travail.objects.filter(session=session, plan__isnull=False).update(plan=None)
         nombre = Affectation.objects.filter(eleve__session=session).update(publiee=True)
         if nombre:

@@ -382,7 +382,7 @@ def test_texte_du_travail_est_le_rapport_du_moteur(politique):
     """La plateforme stocke le rapport écrit par le moteur (`texte_rapport`, déjà aux formats
     français), avec le seul nombre de non-placés : leurs raisons sont dans le tableau de la
     page, jamais dans ce texte."""
-    from apps.planification import adaptateurs, taches
+    from apps.planification import lecture_moteur, taches
     from apps.projets.models import STATUTS_VALIDES
     from moteur.affectation import texte_rapport
     from moteur.planificateur import planifier
@@ -391,7 +391,7 @@ def test_texte_du_travail_est_le_rapport_du_moteur(politique):
     session, _ = session_planifiable()
     travail = taches.lancer(session, Travail.Type.AFFECTATION, {"politique": politique})
     assert travail.etat == Travail.Etat.TERMINE, travail.message
-    donnees = adaptateurs.session_moteur(session, statuts=STATUTS_VALIDES)
+    donnees = lecture_moteur.session_moteur(session, statuts=STATUTS_VALIDES)
     resultat = planifier(donnees, politique, 0, avec_rotation=False)
     attendu = texte_rapport(resultat.affectation, resultat.borne, detail_raisons=False)
     assert travail.rapport == (

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from apps.campagnes.models import Session
 from apps.conventions.models import Presence
-from apps.planification.adaptateurs import enregistrer_plan, enregistrer_session
+from apps.planification.enregistrement_plan import enregistrer_plan
+from apps.planification.enregistrement_session import enregistrer_session
 from apps.projets.models import Projet
 from apps.structures.models import StructureAccueil
 from tests.apps.conftest import creer_communes
