@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.campagnes.models import Session
+from apps.campagnes.acces import session_active_ou_404
 from apps.carte import exports
 from apps.carte.couverture import AccesTransport, acces_en_transport
 from apps.carte.couverture import couverture as calculer_couverture
@@ -24,13 +24,6 @@ FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.en_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.en_xlsx),
 }
-
-
-def _session_active() -> Session:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage n'est ouverte.")
-    return session
 
 
 class ChoixProjet(forms.Form):
@@ -63,7 +56,7 @@ class ChoixProjet(forms.Form):
 @require_GET
 @coordination_requise
 def couverture(request: HttpRequest) -> HttpResponse:
-    session = _session_active()
+    session = session_active_ou_404()
     lycees = calculer_couverture(session)
     sur_la_carte = Projet.objects.de_la_session(session).filter(statut__in=STATUTS_CARTE)
     projets = sur_la_carte.values("nom", "latitude", "longitude").order_by("pk")
@@ -172,7 +165,7 @@ def _graphiques(tableau: Tableau) -> list:
 @require_GET
 @coordination_requise
 def tableau_de_bord(request: HttpRequest) -> HttpResponse:
-    session = _session_active()
+    session = session_active_ou_404()
     tableau = calculer_tableau(session)
     return render(
         request,
@@ -190,7 +183,7 @@ def tableau_de_bord(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, format: str) -> HttpResponse:
     if format not in FORMATS:
         raise Http404("Format d'export inconnu.")
-    session = _session_active()
+    session = session_active_ou_404()
     type_mime, convertir = FORMATS[format]
     reponse = HttpResponse(convertir(calculer_tableau(session)), content_type=type_mime)
     reponse["Content-Disposition"] = f'attachment; filename="tableau-de-bord.{format}"'

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from apps.campagnes.acces import session_active_ou_404
 from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise
 from apps.conseil.services import Page, calculer
@@ -30,9 +31,7 @@ LIBELLES = {"places": "Places", "jour": "Jour d'accueil", "nouveau_projet": "Nou
 @require_GET
 @coordination_requise
 def index(request: HttpRequest) -> HttpResponse:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage n'est ouverte.")
+    session = session_active_ou_404()
     return redirect("conseil:recruter", pk=session.pk)
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from apps.campagnes.acces import session_active_ou_404
 from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
@@ -31,10 +32,7 @@ class EntreeInvalide(Exception):
 
 
 def session_active() -> Session:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage en cours.")
-    return session
+    return session_active_ou_404("Aucune session de stage en cours.")
 
 
 def convention_ou_404(request: HttpRequest, pk: object) -> Convention:

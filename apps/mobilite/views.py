@@ -6,10 +6,11 @@ import logging
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.campagnes.acces import session_active_ou_404
 from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise
 from apps.mobilite.forms import ReglagesForm, TeleversementForm
@@ -24,9 +25,7 @@ journal = logging.getLogger(__name__)
 @require_GET
 @coordination_requise
 def index(request: HttpRequest) -> HttpResponse:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage n'est ouverte.")
+    session = session_active_ou_404()
     return redirect("mobilite:flux", pk=session.pk)
 
 

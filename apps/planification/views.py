@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.campagnes.acces import session_active_ou_404
 from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise, objet_ou_404
 from apps.journal.services import Action, journaliser
@@ -59,13 +60,6 @@ class LancementForm(forms.Form):
     )
 
 
-def _session() -> Session:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage n'est ouverte.")
-    return session
-
-
 def _resume(session: Session) -> dict:
     return Affectation.objects.filter(eleve__session=session).aggregate(
         total=Count("pk"),
@@ -78,7 +72,7 @@ def _resume(session: Session) -> dict:
 @require_GET
 @coordination_requise
 def travaux(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     Travail.objects.filter(session=session).abandonner_silencieux()
     return render(
         request,
@@ -97,7 +91,7 @@ def travaux(request: HttpRequest) -> HttpResponse:
 @require_POST
 @coordination_requise
 def lancer(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     formulaire = LancementForm(request.POST)
     if not formulaire.is_valid():
         messages.error(request, "Choix de lancement invalide.")
@@ -181,7 +175,7 @@ def _rapport_demande(request: HttpRequest, session: Session) -> rapports.Rapport
 @require_GET
 @coordination_requise
 def resultats(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     rapport = _rapport_demande(request, session)
     filtres = FiltresNonPlaces(request.GET, rapport)
     lignes = filtres.lignes(rapport)
@@ -209,7 +203,7 @@ def export(request: HttpRequest, format: str) -> HttpResponse:
     identifiants pseudonymes seulement, export journalisé."""
     if format not in FORMATS_EXPORT:
         raise Http404("Format d'export inconnu.")
-    session = _session()
+    session = session_active_ou_404()
     rapport = _rapport_demande(request, session)
     lignes = FiltresNonPlaces(request.GET, rapport).lignes(rapport)
     if format == "csv":
@@ -247,7 +241,7 @@ def _apercu(session: Session) -> dict | None:
 @require_POST
 @coordination_requise
 def publier(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     remplacement = taches.apercu(session) is not None
     if remplacement and request.POST.get("confirmer") != CONFIRMATION:
         messages.error(
@@ -286,7 +280,7 @@ def publier(request: HttpRequest) -> HttpResponse:
 @coordination_requise
 def reparation(request: HttpRequest) -> HttpResponse:
     """L'aperçu de la réparation en attente de confirmation, ou de quoi la lancer."""
-    session = _session()
+    session = session_active_ou_404()
     Travail.objects.filter(session=session).abandonner_silencieux()
     reparations_session = Travail.objects.filter(session=session, type=Travail.Type.REPARATION)
     return render(
@@ -308,7 +302,7 @@ def reparation(request: HttpRequest) -> HttpResponse:
 @coordination_requise
 def reparer(request: HttpRequest) -> HttpResponse:
     """Lance la réparation en tâche de fond : rien ne change avant la confirmation."""
-    session = _session()
+    session = session_active_ou_404()
     if not taches.resultats_publies(session):
         messages.error(request, reparations.MESSAGE_RIEN_DE_PUBLIE)
         return redirect("planification:reparation")
@@ -326,7 +320,7 @@ def reparer(request: HttpRequest) -> HttpResponse:
 def confirmer_reparation(request: HttpRequest) -> HttpResponse:
     """Le plan réparé remplace le plan publié (comme une publication), si la session n'a
     pas changé depuis son calcul."""
-    session = _session()
+    session = session_active_ou_404()
     travail = reparations.travail_en_attente(session)
     if travail is None or request.POST.get("travail") != str(travail.pk):
         messages.error(

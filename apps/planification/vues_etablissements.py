@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from apps.campagnes.acces import session_active_ou_404
 from apps.campagnes.models import Session
 from apps.comptes.acces import objet_ou_404, role_requis
 from apps.comptes.models import Role
@@ -35,13 +36,6 @@ from moteur.transport.parametres import avec_transport
 from moteur.transport.trajets import heure_arrivee_texte, heure_texte
 
 etablissement_requis = role_requis(Role.ETABLISSEMENT)
-
-
-def _session() -> Session:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage n'est ouverte.")
-    return session
 
 
 def _etablissement_accessible(request: HttpRequest, uai: str) -> Etablissement:
@@ -161,7 +155,7 @@ def _ligne(eleve: Eleve, visibles: bool, programmes: dict[int, list[Creneau]]) -
 
 @etablissement_requis
 def detail(request: HttpRequest, uai: str) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     etablissement = _etablissement_accessible(request, uai)
     voeux = (
         Voeu.objects.select_related("projet")
@@ -210,7 +204,7 @@ def detail(request: HttpRequest, uai: str) -> HttpResponse:
 @etablissement_requis
 @require_http_methods(["GET", "POST"])
 def depot(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     formulaire = DepotForm(request.POST or None, request.FILES or None)
     problemes = []
     if request.method == "POST" and formulaire.is_valid():
@@ -250,7 +244,7 @@ def depot(request: HttpRequest) -> HttpResponse:
 @etablissement_requis
 @require_http_methods(["GET", "POST"])
 def nouvel_eleve(request: HttpRequest, uai: str) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     etablissement = _etablissement_accessible(request, uai)
     if session.statut not in STATUTS_DEPOT:
         messages.error(request, "La saisie des vœux est close pour cette session.")
@@ -309,7 +303,7 @@ def _creer_eleve(session: Session, etablissement: Etablissement, formulaire: Ele
 
 @etablissement_requis
 def emploi_du_temps(request: HttpRequest, uai: str, pk: int) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     etablissement = _etablissement_accessible(request, uai)
     eleve = objet_ou_404(
         Eleve.objects.visibles_par(request.user)

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.campagnes.acces import session_active_ou_404
 from apps.campagnes.models import Session
 from apps.comptes.acces import coordination_requise
 from apps.projets.models import Projet
@@ -51,13 +52,6 @@ class Ligne:
         return self.fiche.derniere_erreur if self.fiche else ""
 
 
-def _session() -> Session:
-    session = Session.objects.active()
-    if session is None:
-        raise Http404("Aucune session de stage n'est ouverte.")
-    return session
-
-
 def _lignes(session: Session) -> list[Ligne]:
     fiches = {
         f.projet_id: f
@@ -92,7 +86,7 @@ def _envoi_actif(session: Session) -> EnvoiNational | None:
 @require_GET
 @coordination_requise
 def tableau(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     reglages = lire_reglages()
     return render(
         request,
@@ -111,7 +105,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
 @require_POST
 @coordination_requise
 def publier_tout(request: HttpRequest) -> HttpResponse:
-    session = _session()
+    session = session_active_ou_404()
     reglages = lire_reglages()
     if reglages.manquants:
         messages.error(
