@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from apps.promotion.client import ClientUnEleveUnStage
+
 # Sans URL_PUBLIQUE_DU_SITE : la commande prend l'adresse du serveur de développement, la
 # page de la coordination l'adresse par laquelle elle est consultée.
 URL_SITE_PAR_DEFAUT = "http://127.0.0.1:8000"
@@ -45,6 +47,16 @@ class Reglages:
             "UN_ELEVE_UN_STAGE_MOT_DE_PASSE": self.mot_de_passe,
         }
         return [nom for nom, valeur in noms.items() if not valeur]
+
+    def client(self) -> ClientUnEleveUnStage:
+        """Le client de l'API réglé par ces valeurs (lève `ErreurConnexion` sans
+        identifiants)."""
+        return ClientUnEleveUnStage(
+            self.url_api,
+            self.email,
+            self.mot_de_passe,
+            appels_par_minute=self.appels_par_minute,
+        )
 
 
 def lire_reglages(url_api: str | None = None) -> Reglages:

@@ -8,7 +8,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from apps.promotion.client import ClientUnEleveUnStage, ErreurApi
+from apps.promotion.client import ErreurApi
 from apps.promotion.models import EnvoiNational
 from apps.promotion.publication import publier
 from apps.promotion.reglages import lire_reglages
@@ -23,12 +23,7 @@ def publier_tout(envoi_id: int, url_site: str) -> str:
     envoi.save(update_fields=["statut"])
     reglages = lire_reglages()
     try:
-        with ClientUnEleveUnStage(
-            reglages.url_api,
-            reglages.email,
-            reglages.mot_de_passe,
-            appels_par_minute=reglages.appels_par_minute,
-        ) as client:
+        with reglages.client() as client:
             bilan = publier(envoi.session, client, url_site)
     except ErreurApi as exc:
         envoi.statut, envoi.resume = EnvoiNational.Statut.ECHEC, f"Envoi impossible : {exc}"

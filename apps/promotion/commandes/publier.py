@@ -62,7 +62,7 @@ def _session(identifiant: int | None):
 
 def executer(args: argparse.Namespace) -> int:
     demarrer_django()
-    from apps.promotion.client import ClientUnEleveUnStage, ErreurConnexion
+    from apps.promotion.client import ErreurConnexion
     from apps.promotion.publication import publier, simuler
     from apps.promotion.reglages import URL_SITE_PAR_DEFAUT, lire_reglages
 
@@ -75,12 +75,7 @@ def executer(args: argparse.Namespace) -> int:
         bilan = simuler(session, args.dry_run, url_site)
     else:
         try:
-            with ClientUnEleveUnStage(
-                args.api,
-                reglages.email,
-                reglages.mot_de_passe,
-                appels_par_minute=reglages.appels_par_minute,
-            ) as client:
+            with reglages.client() as client:
                 bilan = publier(session, client, url_site)
         except ErreurConnexion as exc:
             raise ErreurUtilisateur(str(exc)) from None
