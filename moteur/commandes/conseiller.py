@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from moteur.commandes.options import ajouter_politique_et_graine
 from moteur.erreurs import ErreurUtilisateur
 
 AIDE = "Conseille où recruter : places, jours ou projets qui placent le plus d'élèves."
@@ -30,15 +31,10 @@ def ajouter_arguments(parser: argparse.ArgumentParser) -> None:
         "la pression des voeux",
     )
     parser.add_argument("--out", dest="sortie", metavar="OUT_DIR", type=Path, required=True)
-    parser.add_argument(
-        "--policy",
-        dest="politique",
-        choices=("stable", "optimal"),
-        default="stable",
-        help="politique de l'affectation du plan (défaut : stable, comme `plan`)",
-    )
-    parser.add_argument(
-        "--seed", dest="graine", type=int, default=0, help="graine du plan (défaut : 0)"
+    ajouter_politique_et_graine(
+        parser,
+        aide_politique="politique de l'affectation du plan (défaut : stable, comme `plan`)",
+        aide_graine="graine du plan (défaut : 0)",
     )
     parser.add_argument(
         "--bareme",

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from moteur.commandes.options import ajouter_politique_et_graine
 from moteur.erreurs import ErreurUtilisateur
 
 AIDE = "Affecte les élèves aux projets et construit les programmes (sans base de données)."
@@ -39,15 +40,10 @@ def ajouter_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="dossier où écrire affectations.csv, planning.csv et rapport.md",
     )
-    parser.add_argument(
-        "--policy",
-        dest="politique",
-        choices=("stable", "optimal"),
-        default="stable",
-        help="politique d'affectation (défaut : stable)",
-    )
-    parser.add_argument(
-        "--seed", dest="graine", type=int, default=0, help="graine du tirage au sort (défaut : 0)"
+    ajouter_politique_et_graine(
+        parser,
+        aide_politique="politique d'affectation (défaut : stable)",
+        aide_graine="graine du tirage au sort (défaut : 0)",
     )
     parser.add_argument(
         "--rotation-limite",
