@@ -29,6 +29,23 @@ def date_longue(jour: date) -> str:
     return f"{JOURS[jour.weekday()]} {numero} {MOIS[jour.month - 1]} {jour.year}"
 
 
+def periode(debut: date, fin: date) -> str:
+    """« du 15 au 26 juin 2026 », « du 29 juin au 10 juillet 2026 », « du 28 décembre
+    2026 au 8 janvier 2027 » : le mois et l'année ne sont dits qu'une fois quand ils sont
+    communs."""
+
+    def jour(d: date) -> str:
+        return "1er" if d.day == 1 else str(d.day)
+
+    if (debut.year, debut.month) == (fin.year, fin.month):
+        gauche = jour(debut)
+    elif debut.year == fin.year:
+        gauche = f"{jour(debut)} {MOIS[debut.month - 1]}"
+    else:
+        gauche = f"{jour(debut)} {MOIS[debut.month - 1]} {debut.year}"
+    return f"du {gauche} au {jour(fin)} {MOIS[fin.month - 1]} {fin.year}"
+
+
 def date_courte(jour: date) -> str:
     """« 15/06/2026 »."""
     return jour.strftime("%d/%m/%Y")

@@ -125,3 +125,14 @@ def test_calendrier_un_evenement_par_jour() -> None:
     assert "Avenue de la Côte de Nacre" in str(premier["location"])
     assert "Hôpital de Caen" in str(premier["summary"])
     assert "06 12 34 56 78" in str(premier["description"])
+
+
+def test_periode_dit_le_mois_et_l_annee_une_seule_fois_quand_ils_sont_communs():
+    from moteur.documents.textes import periode
+
+    assert periode(date(2026, 6, 15), date(2026, 6, 26)) == "du 15 au 26 juin 2026"
+    assert periode(date(2026, 6, 29), date(2026, 7, 10)) == "du 29 juin au 10 juillet 2026"
+    assert periode(date(2026, 12, 28), date(2027, 1, 8)) == (
+        "du 28 décembre 2026 au 8 janvier 2027"
+    )
+    assert periode(date(2027, 6, 1), date(2027, 6, 11)) == "du 1er au 11 juin 2027"
